@@ -1,0 +1,147 @@
+"""``tx-graph`` command line: thin wrappers over the Python API.
+
+Exit codes follow pySHACL: 0 success (or conforms), 1 invalid input / does not conform,
+2 crash or bad usage. Heavy modules are imported inside each command so that
+``tx-graph --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["main"]
+
+
+def _paths(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .config import Paths
+
+    return Paths.at(
+        Path(args.root) if args.root else None,
+        corpus=Path(args.corpus) if getattr(args, "corpus", None) else None,
+        curation=Path(args.curation) if getattr(args, "curation", None) else None,
+        exports=Path(args.exports) if getattr(args, "exports", None) else None,
+    )
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    import time
+
+    from .pipeline import build
+
+    start = time.perf_counter()
+    report = build(_paths(args))
+    print(report.summary())
+    if not args.no_explore:
+        from .explore import build_explorer
+
+        paths = _paths(args)
+        index = build_explorer(paths.store, paths.exports / "explorer")
+        print(f"wrote {index}")
+    print(f"built in {time.perf_counter() - start:.2f}s")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate_store
+
+    paths = _paths(args)
+    conforms, _, text = validate_store(paths.store, paths.ontology)
+    print(text if not conforms or args.verbose else "Conforms: the graph satisfies ontology/shapes.ttl")
+    return 0 if conforms else 1
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from .query import format_result, read_query, run_query
+    from .store import open_store
+
+    paths = _paths(args)
+    sparql = read_query(args.query, paths.root / "queries")
+    result = run_query(open_store(paths.store), sparql)
+    print(format_result(result, args.format))
+    return 0
+
+
+def cmd_entity(args: argparse.Namespace) -> int:
+    from .api import load
+
+    kg = load(str(_paths(args).store))
+    print(kg.entity(args.name).describe())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tx-graph",
+        description="Build and query the Tongxiang government-document knowledge graph.",
+    )
+    parser.add_argument("--root", help="project folder (default: nearest folder with curation/ and pyproject.toml)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="build the graph, store, exports and explorer pages")
+    p.add_argument("--corpus", help="folder of corpus *.txt files (default: corpus/)")
+    p.add_argument("--curation", help="folder of curation *.yaml files (default: curation/)")
+    p.add_argument("--exports", help="output folder (default: exports/)")
+    p.add_argument("--no-explore", action="store_true", help="skip the HTML explorer pages")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="check the built graph against the SHACL shapes (exit 0/1/2)")
+    p.add_argument("--exports", help="folder holding store/ (default: exports/)")
+    p.add_argument("-v", "--verbose", action="store_true", help="print the full report even when it conforms")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("query", help="run SPARQL: text, a .rq file, or a saved query name from queries/")
+    p.add_argument("query")
+    p.add_argument("--format", "-f", default="table", choices=("table", "csv", "tsv", "json"))
+    p.add_argument("--exports", help="folder holding store/ (default: exports/)")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("entity", help="describe one entity: labels, types, places, mentions, definitions")
+    p.add_argument("name", help="zh label, alias or id")
+    p.add_argument("--exports", help="folder holding store/ (default: exports/)")
+    p.set_defaults(func=cmd_entity)
+
+    _add_optional_commands(sub)
+    return parser
+
+
+def _add_optional_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Commands whose modules register themselves (explore, serve, push, candidates, …)."""
+    from importlib import import_module
+
+    for name in ("explore", "server", "discover", "evaluate"):
+        try:
+            module = import_module(f"tx_graph.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tx_graph.{name}":
+                raise
+            continue
+        register = getattr(module, "register_cli", None)
+        if register is not None:
+            register(sub)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from .errors import TxGraphError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except TxGraphError as exc:
+        print(f"tx-graph: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a crash: exit 2 as pySHACL does, with the cause
+        import traceback
+
+        traceback.print_exc()
+        print(f"tx-graph: internal error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""The exception hierarchy and coded message templates.
+
+Every user-facing problem has a code (``E001`` …) and a template that says what was
+found and what was expected, in the manner of ``spacy/errors.py``: a curator who reads
+the message knows what to change without reading code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "Problem",
+    "TxGraphError",
+    "CurationError",
+    "IngestError",
+    "QueryError",
+    "StoreError",
+    "Errors",
+]
+
+
+class Errors:
+    """Message templates. Fill with ``str.format``; every template names the expected form."""
+
+    E001 = "cannot read file: {reason}"
+    E002 = "YAML syntax error: {reason}"
+    E003 = "expected {expected} here, found {found}"
+    E004 = "unknown key '{key}' in {what} (valid keys: {valid})"
+    E005 = "missing required key '{key}' in {what}"
+    E006 = "unknown type '{value}' (valid types: {valid})"
+    E007 = "id '{value}' is not a lowercase slug (expected [a-z0-9] words joined by '-', e.g. wuzhen, jushi-smart-base)"
+    E008 = "duplicate id '{value}' (first defined at {first})"
+    E009 = "label/alias '{value}' of '{id}' is already used by '{other}' (at {first})"
+    E010 = "reference '{value}' matches no entity id, label or alias"
+    E011 = "reference '{value}' is ambiguous: it names {candidates}; write one of these ids"
+    E012 = "'{field}' of a {type} must point at {expected}, but '{value}' is a {found}"
+    E013 = "bad Wikidata id '{value}' (expected Q followed by digits, e.g. Q148)"
+    E014 = "unknown unit '{value}' (valid units: {valid})"
+    E015 = "unknown kind '{value}' (valid kinds: actual, target)"
+    E016 = "quote '{value}' occurs in no document (it must be a verbatim substring of one document)"
+    E017 = "value {value} does not occur in its quote '{quote}'"
+    E018 = "year {value} is out of range (expected a four-digit year between 1900 and 2100)"
+    E019 = "unknown indicator '{value}' (define it under indicators:; known: {valid})"
+    E020 = "duplicate key '{key}' in {what} (the later value would silently win)"
+    E021 = "place '{value}' is contained in itself through its parents ({cycle})"
+    E022 = "invalid regular expression '{value}': {reason}"
+    E101 = "not valid UTF-8 at byte {offset}: {reason}"
+    E102 = "file is empty"
+    E103 = "file looks binary (NUL bytes); expected UTF-8 text"
+    E104 = "article has a title but no body (expected: '-', title, body line(s), YYYY-MM-DD)"
+    E105 = "article is not closed by a date line (expected YYYY-MM-DD after its body)"
+    E106 = "text outside any article: '{text}' (expected '-' to open an article, or a footer line listed in curation noise)"
+    E107 = "'{value}' is not a valid date (expected YYYY-MM-DD)"
+    E201 = "SPARQL syntax error: {reason}"
+    E202 = "no built store at {path}; run `tx-graph build` first"
+    E203 = "unknown output format '{value}' (valid formats: {valid})"
+    E204 = "no entity has the label, alias or id '{value}'"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in an input file, located as precisely as the input allows.
+
+    >>> str(Problem("curation/places.yaml", 12, 5, "E006", "unknown type 'towm'"))
+    "curation/places.yaml:12:5: E006 unknown type 'towm'"
+    """
+
+    path: str
+    line: int | None
+    column: int | None
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.code} {self.message}"
+
+
+class TxGraphError(Exception):
+    """Base class of every error tx-graph raises on purpose."""
+
+
+class _ProblemsError(TxGraphError):
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...], summary: str) -> None:
+        self.problems = tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.column or 0)))
+        lines = [f"{summary} ({len(self.problems)} problem(s)):"]
+        lines += [f"  {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class CurationError(_ProblemsError):
+    """The curation YAML is invalid; ``problems`` lists every problem found, all files at once."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        super().__init__(problems, "curation is invalid")
+
+
+class IngestError(_ProblemsError):
+    """No document at all could be read from the corpus."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        super().__init__(problems, "no document could be ingested")
+
+
+class QueryError(TxGraphError):
+    """A SPARQL query could not be parsed or evaluated."""
+
+
+class StoreError(TxGraphError):
+    """The on-disk store is missing or unusable."""
