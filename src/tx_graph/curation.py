@@ -224,6 +224,9 @@ def _compose(path: Path, rel: str, col: _Collector) -> Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         reason = " ".join(x for x in (exc.context, exc.problem) if x)
+        if exc.context_mark is not None and mark is not None and exc.context_mark.line != mark.line:
+            # the problem is often found at the end of the stream: say where it began
+            reason += f" (the construct began at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
         col.problems.append(
             Problem(rel, mark.line + 1 if mark else None, mark.column + 1 if mark else None, "E002",
                     Errors.E002.format(reason=reason))

@@ -1,0 +1,108 @@
+"""Curation loading: the real files load; broken files yield every problem with file:line:column."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tx_graph.curation import load_curation, resolve_name
+from tx_graph.errors import CurationError
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+EXPECTED_PROBLEMS = [
+    "broken_curation/entities.yaml:5:9: E007 id 'Wuzhen Town' is not a lowercase slug (expected [a-z0-9] words joined by '-', e.g. wuzhen, jushi-smart-base)",
+    "broken_curation/entities.yaml:11:13: E010 reference '浙江' matches no entity id, label or alias",
+    "broken_curation/entities.yaml:12:15: E013 bad Wikidata id '12345' (expected Q followed by digits, e.g. Q148)",
+    "broken_curation/entities.yaml:13:9: E008 duplicate id 'tongxiang' (first defined at broken_curation/entities.yaml:8:9)",
+    "broken_curation/entities.yaml:17:11: E006 unknown type 'towm' (valid types: community, company, country, county-city, district, event, event-series, government-body, landmark, organisation, park, policy, prefecture-city, programme, project, province, subdistrict, town, village)",
+    "broken_curation/entities.yaml:22:15: E009 label/alias '浙江省' of 'jushi' is already used by 'zhejiang' (at broken_curation/entities.yaml:2:5)",
+    "broken_curation/entities.yaml:23:5: E004 unknown key 'colour' in an item of entities (valid keys: id, type, label, aliases, parent, en, pinyin, wikidata, companies, part_of, years, notes)",
+    "broken_curation/entities.yaml:27:13: E012 'parent' of a project must point at community or country or county-city or district or landmark or park or prefecture-city or province or subdistrict or town or village, but '巨石集团' is a company",
+    "broken_curation/entities.yaml:28:17: E012 'companies' of a project must point at company or government-body or organisation, but '桐乡市' is a county-city",
+    "broken_curation/entities.yaml:29:5: E005 missing required key 'label' in an entity",
+    "broken_curation/entities.yaml:35:16: E019 unknown indicator 'gdpp' (define it under indicators:; known: gdp)",
+    "broken_curation/entities.yaml:36:11: E011 reference '浙江省' is ambiguous: it names jushi, zhejiang; write one of these ids",
+    "broken_curation/entities.yaml:37:13: E018 year 17 is out of range (expected a four-digit year between 1900 and 2100)",
+    "broken_curation/entities.yaml:39:11: E014 unknown unit '亿' (valid units: 元 万元 亿元 美元 万美元 亿美元 % 百分点 个 家 项 件 座 辆 亩 万亩 平方米 万平方米 公里 人 万人 吨 万吨)",
+    "broken_curation/entities.yaml:40:11: E015 unknown kind 'planned' (valid kinds: actual, target)",
+    "broken_curation/syntax.yaml:5:1: E002 YAML syntax error: while parsing a flow sequence expected ',' or ']', but got '<stream end>' (the construct began at line 4, column 12)",
+]
+
+
+def test_broken_curation_reports_every_problem_at_once() -> None:
+    with pytest.raises(CurationError) as info:
+        load_curation(FIXTURES / "broken_curation", FIXTURES)
+    assert [str(p) for p in info.value.problems] == EXPECTED_PROBLEMS
+    assert str(info.value).startswith("curation is invalid (16 problem(s)):\n  broken_curation/entities.yaml:5:9:")
+
+
+def _load(tmp_path: Path, text: str) -> CurationError:
+    (tmp_path / "c.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(CurationError) as info:
+        load_curation(tmp_path, tmp_path)
+    return info.value
+
+
+def test_duplicate_keys_and_parent_cycles(tmp_path: Path) -> None:
+    error = _load(
+        tmp_path,
+        "entities:\n"
+        "  - {id: a, type: town, label: 甲镇, parent: b}\n"
+        "  - {id: b, type: town, label: 乙镇, parent: a, label: 丙镇}\n",
+    )
+    assert [str(p) for p in error.problems] == [
+        "c.yaml:2:44: E021 place 'a' is contained in itself through its parents (a → b → a)",
+        "c.yaml:3:44: E021 place 'b' is contained in itself through its parents (b → a → b)",
+        "c.yaml:3:47: E020 duplicate key 'label' in an item of entities (the later value would silently win)",
+    ]
+
+
+def test_top_level_must_be_a_mapping_and_bad_regex_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "list.yaml").write_text("- id: a\n", encoding="utf-8")
+    (tmp_path / "noise.yaml").write_text("noise:\n  line_patterns: ['[unclosed']\n", encoding="utf-8")
+    with pytest.raises(CurationError) as info:
+        load_curation(tmp_path, tmp_path)
+    messages = [str(p) for p in info.value.problems]
+    assert messages[0].startswith("list.yaml:1:1: E003 expected a mapping with keys entities, terms")
+    assert messages[1].startswith("noise.yaml:2:19: E022 invalid regular expression '[unclosed'")
+
+
+@pytest.fixture(scope="module")
+def curation():  # type: ignore[no-untyped-def]
+    return load_curation(ROOT / "curation", ROOT)
+
+
+def test_real_curation_loads_with_hundreds_of_entities(curation) -> None:  # type: ignore[no-untyped-def]
+    counts = Counter(e.type for e in curation.entities.values())
+    assert sum(counts.values()) >= 300
+    for kind in ("town", "subdistrict", "village", "company", "government-body", "park", "project",
+                 "programme", "policy", "event"):
+        assert counts[kind] > 0, kind
+    assert counts["town"] == 8 and counts["subdistrict"] == 3
+
+
+def test_place_hierarchy_reaches_zhejiang(curation) -> None:  # type: ignore[no-untyped-def]
+    chain = []
+    entity = resolve_name("马鸣村", curation)
+    while entity is not None:
+        chain.append(entity.label)
+        entity = curation.entities.get(entity.parent) if entity.parent else None
+    assert chain == ["马鸣村", "洲泉镇", "桐乡市", "嘉兴市", "浙江省", "中国"]
+
+
+def test_every_town_of_tongxiang_is_curated(curation) -> None:  # type: ignore[no-untyped-def]
+    towns = {e.label for e in curation.entities.values() if e.type in ("town", "subdistrict")}
+    assert {"乌镇镇", "濮院镇", "崇福镇", "洲泉镇", "大麻镇", "石门镇", "屠甸镇", "河山镇"} <= towns
+    assert {"梧桐街道", "凤鸣街道", "高桥街道"} <= towns
+
+
+def test_companies_have_their_projects(curation) -> None:  # type: ignore[no-untyped-def]
+    by_company = Counter(c for e in curation.entities.values() if e.type == "project" for c in e.companies)
+    for short in ("巨石", "桐昆", "新凤鸣", "华友"):
+        company = resolve_name(short, curation)
+        assert company is not None and company.type == "company", short
+        assert by_company[company.id] >= 1, short
