@@ -44,8 +44,9 @@ TYPE_NAMES: dict[str, str] = {
     "https://w3id.org/tx-graph/ontology#Project": "project",
     "https://schema.org/Event": "event",
     "https://schema.org/EventSeries": "event-series",
-    "http://www.w3.org/2004/02/skos/core#Concept": "term",
     "https://w3id.org/tx-graph/ontology#Indicator": "indicator",
+    "http://www.w3.org/2004/02/skos/core#Concept": "term",
+    "http://www.w3.org/2006/time#DateTimeInterval": "year",
     "https://w3id.org/tx-graph/ontology#Candidate": "candidate",
 }
 # most specific first: a company is also an organisation, a series also an event
@@ -59,6 +60,7 @@ RELATIONS: dict[str, str] = {
     "http://purl.org/dc/terms/isPartOf": "part of",
     "https://schema.org/superEvent": "part of",
     "http://xmlns.com/foaf/0.1/focus": "names",
+    "http://purl.org/dc/terms/temporal": "in year",
 }
 
 

@@ -319,7 +319,8 @@ def _curated_entities(out: _Quads, curation: Curation, years: set[int]) -> None:
         if e.wikidata:
             out.add(node, SDO.sameAs, _n(WD[e.wikidata]))
         if e.notes:
-            out.add(node, SKOS.note, _zh(e.notes))
+            # curators write notes in either language: no language tag rather than a wrong one
+            out.add(node, SKOS.note, Literal(e.notes))
 
 
 def _selector(out: _Quads, owner: str, source: NamedNode, span: Span, text: str | None) -> NamedNode:
@@ -538,7 +539,7 @@ def _observations(out: _Quads, inputs: BuildInputs, years: set[int]) -> None:
         out.add(node, RDFS.label, _zh(f"{area.label} {indicator.label} {obs.period} {'实际' if obs.kind == 'actual' else '目标'} {obs.value}{obs.unit}"))
         out.add(node, TX.curatedAt, Literal(str(obs.source)))
         if obs.note:
-            out.add(node, SKOS.note, _zh(obs.note))
+            out.add(node, SKOS.note, Literal(obs.note))
         # the evidence: an annotation on the quoted words, in the derived mentions graph
         doc = docs[located.doc_id]
         ann = _n(f"{BASE}id/evidence/{oid}")

@@ -12,20 +12,26 @@ from datetime import date
 
 __all__ = [
     "ENTITY_TYPES",
+    "Analysis",
+    "Candidate",
     "Curation",
     "Definition",
     "Document",
     "Entity",
+    "Fact",
+    "Figure",
     "FootnoteRef",
     "GlossaryEntry",
     "Indicator",
     "Mention",
     "NoiseRules",
     "Observation",
+    "Proposal",
     "Section",
     "Source",
     "Span",
     "Term",
+    "Token",
 ]
 
 
@@ -242,3 +248,97 @@ ENTITY_TYPES: dict[str, str] = {
     "event-series": "event",
 }
 PLACE_TYPES = frozenset(t for t, k in ENTITY_TYPES.items() if k in ("place", "park"))
+
+
+# ---------------------------------------------------------------- extraction (NLP stages)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A segmenter token: offsets into the document text and the segmenter's POS tag."""
+
+    start: int
+    end: int
+    tag: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One occurrence of a name that curation does not know yet, as a discovery rule saw it.
+
+    ``label`` is the proposed name (quotes dropped, a leading parent place split off for
+    villages and the like); ``surface`` is ``text[span]`` exactly.
+    """
+
+    doc_id: str
+    span: Span
+    surface: str
+    label: str
+    type: str
+    rule: str
+    confidence: float
+    parent: str | None = None  # surface of the place the text puts it in
+    cue: str | None = None  # the cue word or suffix that fired
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proposed new entity: the proposals of one label grouped over all documents."""
+
+    id: str
+    label: str
+    type: str
+    score: float
+    count: int
+    mentions: tuple[Proposal, ...]
+    rules: tuple[str, ...]
+    parent: str | None = None  # entity id, or a candidate label
+    aliases: tuple[str, ...] = ()
+    kind: str = "entity"  # entity | figure
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A relation read from one sentence. ``subject``/``object`` are entity ids,
+    ``candidate:<label>`` for a proposed entity, or ``year:<yyyy>``; ``value`` holds a
+    literal (amounts in base units) when the object is a value."""
+
+    doc_id: str
+    sentence: int  # index into Document.sentences
+    span: Span  # the evidence words
+    subject: str
+    predicate: str  # containedInPlace | location | developer | investment | temporal
+    object: str
+    rule: str
+    value: str | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An indicator value read from text (an extracted qb:Observation)."""
+
+    doc_id: str
+    sentence: int
+    span: Span  # the quote: indicator phrase through value and unit
+    indicator: str  # indicator id (curated) or ``new:<label>``
+    indicator_label: str
+    area: str  # entity id
+    period: int
+    value: str  # decimal as written
+    unit: str
+    kind: str  # actual | target
+    rule: str
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the NLP stages read from one document (what the cache stores)."""
+
+    doc_id: str
+    mentions: tuple[Mention, ...]
+    proposals: tuple[Proposal, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    tokens: int = 0
+    truncated: bool = False

@@ -143,7 +143,10 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
     if result.kind == "graph":
         buffer = io.BytesIO()
         rdf_format = ox.RdfFormat.JSON_LD if fmt == "json" else ox.RdfFormat.TURTLE
-        ox.serialize(list(result.triples), buffer, rdf_format, **({} if fmt == "json" else {"prefixes": {k: v for k, v in PREFIXES.items() if "-" not in k}}))
+        from .store import turtle_prefixes
+
+        options = {} if fmt == "json" else {"prefixes": turtle_prefixes()}
+        ox.serialize(list(result.triples), buffer, rdf_format, **options)
         return buffer.getvalue().decode("utf-8")
     if fmt == "table":
         return _table(result)

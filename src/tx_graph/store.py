@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from .errors import Errors, StoreError
 from .vocab import PREFIXES, graph_iri
 
-__all__ = ["EXPORTS", "load_ontology", "open_store", "write_exports", "write_store"]
+__all__ = ["EXPORTS", "load_ontology", "open_store", "turtle_prefixes", "write_exports", "write_store"]
 
 EXPORTS = {"trig": ox.RdfFormat.TRIG, "ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}
 
@@ -52,11 +52,17 @@ def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
         raise StoreError(f"{Errors.E202.format(path=path)} ({exc})") from exc
 
 
+def turtle_prefixes() -> dict[str, str]:
+    """Prefixes for Turtle/TriG output. The id/graph namespaces are left out: their local
+    names contain '/', which Turtle would have to escape (txid:place\\/wuzhen)."""
+    return {k: v for k, v in PREFIXES.items() if "-" not in k and k not in ("txid", "txg")}
+
+
 def write_exports(quads: list[ox.Quad], exports: Path, stem: str = "tx_graph") -> dict[str, Path]:
     """``.trig`` all quads with their graphs, ``.ttl`` the union, ``.jsonld`` the dataset."""
     exports.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    prefixes = {k: v for k, v in PREFIXES.items() if "-" not in k}
+    prefixes = turtle_prefixes()
     trig = exports / f"{stem}.trig"
     ox.serialize(quads, str(trig), ox.RdfFormat.TRIG, prefixes=prefixes)
     written["trig"] = trig
