@@ -40,7 +40,10 @@ def test_entity_by_id_and_glossary_definitions(kg: KnowledgeGraph) -> None:
     park = kg.entity("浙江濮院毛衫针织产业园区")
     assert park.type == "park"
     # the park is what 一园两区 names: both documents' definitions reach it through foaf:focus
-    assert sorted(title for title, _, _ in park.definitions) == ["2017年桐乡市濮院镇政府工作报告", "2018年濮院镇政府工作报告"]
+    assert sorted(title for title, _, _ in park.definitions) == [
+        "2017年桐乡市濮院镇政府工作报告",
+        "2018年濮院镇政府工作报告",
+    ]
     term = kg.entity("https://w3id.org/tx-graph/id/term/san-di")
     assert term.type == "term" and term.definitions[0][2].startswith("中国和世界互联网发展历程文化积淀地")
 
@@ -48,8 +51,12 @@ def test_entity_by_id_and_glossary_definitions(kg: KnowledgeGraph) -> None:
 def test_entity_relations_and_observations(kg: KnowledgeGraph) -> None:
     jushi = kg.entity("巨石")
     assert jushi.type == "company"
-    assert ("in", "developed by", "https://w3id.org/tx-graph/id/project/jushi-smart-manufacturing-base",
-            "巨石新材料智能制造基地") in jushi.related
+    assert (
+        "in",
+        "developed by",
+        "https://w3id.org/tx-graph/id/project/jushi-smart-manufacturing-base",
+        "巨石新材料智能制造基地",
+    ) in jushi.related
     city = kg.entity("桐乡市")
     assert len(city.observations) > 40
     assert any(o["label"].startswith("桐乡市 地区生产总值 2017 实际 802.6亿元") for o in city.observations)
@@ -71,8 +78,9 @@ def test_to_networkx_matches_the_store(kg: KnowledgeGraph) -> None:
     wuzhen = "https://w3id.org/tx-graph/id/place/wuzhen"
     assert graph.nodes[wuzhen] == {"label": "乌镇镇", "type": "town", "mentions": 13}
     assert graph.has_edge(wuzhen, "https://w3id.org/tx-graph/id/place/tongxiang")
-    edge = graph.get_edge_data("https://w3id.org/tx-graph/id/project/jushi-smart-manufacturing-base",
-                               "https://w3id.org/tx-graph/id/org/jushi")
+    edge = graph.get_edge_data(
+        "https://w3id.org/tx-graph/id/project/jushi-smart-manufacturing-base", "https://w3id.org/tx-graph/id/org/jushi"
+    )
     assert [d["relation"] for d in edge.values()] == ["developed by"]
     kinds = {d["type"] for _, d in graph.nodes(data=True)}
     assert {"town", "company", "project", "programme", "term", "indicator", "year"} <= kinds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from pathlib import Path
 
@@ -27,7 +28,9 @@ PREFIXES = """
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
 
-GOLDEN = PREFIXES + """
+GOLDEN = (
+    PREFIXES
+    + """
 <https://w3id.org/tx-graph/id/place/wuzhen> a tx:Town , schema:AdministrativeArea ;
     skos:prefLabel "乌镇镇"@zh , "Wuzhen Town"@en ; rdfs:label "乌镇镇"@zh , "Wuzhen Town"@en ;
     skos:altLabel "乌镇"@zh , "Wūzhènzhèn"@zh-latn-pinyin ;
@@ -53,14 +56,19 @@ GOLDEN = PREFIXES + """
     dcterms:temporal <https://w3id.org/tx-graph/id/year/2018> ;
     prov:wasDerivedFrom <https://w3id.org/tx-graph/id/definition/000_a155daf28853f606-08/3/evidence/target> .
 """
+)
 
 GOLDEN_NODES = [
     "id/place/wuzhen", "id/project/jushi-smart-manufacturing-base",
     "id/term/yi-yuan-liang-qu", "id/definition/000_a155daf28853f606-08/3",
 ]  # fmt: skip
 # facts about these nodes that depend on other curators' entries, or are free text
-UNSTABLE = {"http://www.w3.org/2004/02/skos/core#note", "https://schema.org/containsPlace",
-            "http://www.w3.org/2004/02/skos/core#definition", "https://w3id.org/tx-graph/ontology#curatedAt"}
+UNSTABLE = {
+    "http://www.w3.org/2004/02/skos/core#note",
+    "https://schema.org/containsPlace",
+    "http://www.w3.org/2004/02/skos/core#definition",
+    "https://w3id.org/tx-graph/ontology#curatedAt",
+}
 
 
 @pytest.fixture(scope="module")
@@ -83,13 +91,17 @@ def test_golden_subgraph(union: rdflib.Graph) -> None:
     if not isomorphic(actual, expected):
         _, only_actual, only_expected = graph_diff(to_isomorphic(actual), to_isomorphic(expected))
         pytest.fail(
-            "golden subgraph differs\nonly in build:\n" + only_actual.serialize(format="nt")
-            + "\nonly in golden:\n" + only_expected.serialize(format="nt")
+            "golden subgraph differs\nonly in build:\n"
+            + only_actual.serialize(format="nt")
+            + "\nonly in golden:\n"
+            + only_expected.serialize(format="nt")
         )
 
 
 def test_every_mention_round_trips_and_none_overlap(kg: KnowledgeGraph) -> None:
-    texts = {r["doc"]: r["text"] for r in kg.select("SELECT ?doc ?text WHERE { ?doc a foaf:Document ; schema:text ?text }")}
+    texts = {
+        r["doc"]: r["text"] for r in kg.select("SELECT ?doc ?text WHERE { ?doc a foaf:Document ; schema:text ?text }")
+    }
     rows = kg.select(
         """SELECT ?doc ?start ?end ?exact ?prefix ?suffix WHERE {
             ?a a oa:Annotation ; oa:hasTarget ?t . ?t oa:hasSource ?doc ; oa:hasSelector ?p, ?q .
@@ -111,14 +123,18 @@ def test_every_mention_round_trips_and_none_overlap(kg: KnowledgeGraph) -> None:
         by_doc[r["doc"]].append((r["start"], r["end"]))
     for doc, doc_spans in by_doc.items():
         doc_spans.sort()
-        for (s1, e1), (s2, _) in zip(doc_spans, doc_spans[1:], strict=False):
+        for (s1, e1), (s2, _) in itertools.pairwise(doc_spans):
             assert e1 <= s2, f"overlapping mentions in {doc} at {s1}-{e1} and {s2}"
 
 
 def test_longest_match_wins(kg: KnowledgeGraph) -> None:
     def bodies(exact: str) -> set[str]:
-        return {r["e"] for r in kg.select(
-            f'SELECT ?e WHERE {{ ?a oa:hasBody ?e ; oa:hasTarget/oa:hasSelector/oa:exact "{exact}"@zh }}')}
+        return {
+            r["e"]
+            for r in kg.select(
+                f'SELECT ?e WHERE {{ ?a oa:hasBody ?e ; oa:hasTarget/oa:hasSelector/oa:exact "{exact}"@zh }}'
+            )
+        }
 
     assert bodies("新凤鸣") == {BASE + "id/org/xinfengming"}
     # 凤鸣 inside 新凤鸣 is never a mention of its own
@@ -155,7 +171,7 @@ def test_terms_defined_twice_keep_both_definitions(kg: KnowledgeGraph) -> None:
 
 
 def test_no_noise_anywhere_in_the_exports(built: tuple[Paths, BuildReport]) -> None:
-    paths, report = built
+    paths, _report = built
     for name in ("tx_graph.trig", "tx_graph.ttl", "tx_graph.jsonld"):
         text = (paths.exports / name).read_text(encoding="utf-8")
         assert "侯卫东官场笔记" not in text
@@ -168,8 +184,17 @@ def test_trig_export_parses_in_an_independent_parser(built: tuple[Paths, BuildRe
     dataset.parse(paths.exports / "tx_graph.trig", format="trig")
     assert len(dataset) == report.quads
     graphs = {str(g.identifier) for g in dataset.graphs()}
-    for name in ("documents", "glossary", "mentions", "years", "provenance", "ontology",
-                 "curation/places", "curation/programmes", "curation/observations"):
+    for name in (
+        "documents",
+        "glossary",
+        "mentions",
+        "years",
+        "provenance",
+        "ontology",
+        "curation/places",
+        "curation/programmes",
+        "curation/observations",
+    ):
         assert BASE + "graph/" + name in graphs, name
     jsonld = rdflib.Dataset().parse(paths.exports / "tx_graph.jsonld", format="json-ld")
     assert len(jsonld) == report.quads
@@ -178,7 +203,9 @@ def test_trig_export_parses_in_an_independent_parser(built: tuple[Paths, BuildRe
 def test_derived_graphs_record_the_run_and_curated_graphs_their_file(kg: KnowledgeGraph) -> None:
     rows = kg.select("SELECT ?g ?run WHERE { ?g prov:wasGeneratedBy ?run . ?run a tx:BuildRun ; tx:toolVersion ?v }")
     assert {r["g"].rsplit("/", 1)[-1] for r in rows} >= {"documents", "glossary", "mentions", "years"}
-    files = kg.select("SELECT ?g ?file WHERE { ?g prov:wasDerivedFrom ?i . ?i dcterms:identifier ?file ; tx:sha256 ?h }")
+    files = kg.select(
+        "SELECT ?g ?file WHERE { ?g prov:wasDerivedFrom ?i . ?i dcterms:identifier ?file ; tx:sha256 ?h }"
+    )
     assert {(r["g"].rsplit("/", 1)[-1], r["file"]) for r in files} >= {("places", "curation/places.yaml")}
     # curated facts and derived facts never share a graph
     mixed = kg.select(
@@ -210,8 +237,14 @@ def test_ids_are_readable_and_stable(built: tuple[Paths, BuildReport], tmp_path:
     paths, _ = built
     again = Paths.at(paths.root, exports=tmp_path)
     build(again)
-    first = {line for line in (paths.exports / "tx_graph.ttl").read_text(encoding="utf-8").splitlines()
-             if "startedAtTime" not in line}
-    second = {line for line in (tmp_path / "tx_graph.ttl").read_text(encoding="utf-8").splitlines()
-              if "startedAtTime" not in line}
+    first = {
+        line
+        for line in (paths.exports / "tx_graph.ttl").read_text(encoding="utf-8").splitlines()
+        if "startedAtTime" not in line
+    }
+    second = {
+        line
+        for line in (tmp_path / "tx_graph.ttl").read_text(encoding="utf-8").splitlines()
+        if "startedAtTime" not in line
+    }
     assert first == second  # same inputs → same IRIs and triples (only the run time differs)

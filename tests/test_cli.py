@@ -46,14 +46,18 @@ def test_validate_without_store_is_an_error(tmp_path: Path, capsys: pytest.Captu
     assert "run `tx-graph build` first" in capsys.readouterr().err
 
 
-def test_build_with_broken_curation_exits_1_with_every_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_with_broken_curation_exits_1_with_every_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     curation = tmp_path / "curation"
     shutil.copytree(ROOT / "curation", curation)
     places = curation / "places.yaml"
     text = places.read_text(encoding="utf-8")
     places.write_text(text.replace("type: town", "type: towm", 1), encoding="utf-8")
     line = text[: text.index("type: town")].count("\n") + 1
-    code = main(["--root", str(ROOT), "build", "--no-explore", "--curation", str(curation), "--exports", str(tmp_path / "out")])
+    code = main(
+        ["--root", str(ROOT), "build", "--no-explore", "--curation", str(curation), "--exports", str(tmp_path / "out")]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert f"places.yaml:{line}:11: E006 unknown type 'towm'" in err

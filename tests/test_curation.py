@@ -79,8 +79,18 @@ def curation():  # type: ignore[no-untyped-def]
 def test_real_curation_loads_with_hundreds_of_entities(curation) -> None:  # type: ignore[no-untyped-def]
     counts = Counter(e.type for e in curation.entities.values())
     assert sum(counts.values()) >= 300
-    for kind in ("town", "subdistrict", "village", "company", "government-body", "park", "project",
-                 "programme", "policy", "event"):
+    for kind in (
+        "town",
+        "subdistrict",
+        "village",
+        "company",
+        "government-body",
+        "park",
+        "project",
+        "programme",
+        "policy",
+        "event",
+    ):
         assert counts[kind] > 0, kind
     assert counts["town"] == 8 and counts["subdistrict"] == 3
 

@@ -96,7 +96,10 @@ def test_sentences_cover_the_text(docs: dict[str, Document]) -> None:
     city = docs["000_a155daf28853f606-07"]
     assert len(city.sentences) == 285
     first = city.sentences[0]
-    assert city.text[first.start : first.end] == "各位代表:现在,我代表市人民政府向大会作工作报告,请予审议,并请市政协委员和其他列席人员提出意见。"
+    assert (
+        city.text[first.start : first.end]
+        == "各位代表:现在,我代表市人民政府向大会作工作报告,请予审议,并请市政协委员和其他列席人员提出意见。"
+    )
 
 
 def test_sections_are_recovered_in_order(docs: dict[str, Document]) -> None:
@@ -112,7 +115,10 @@ def test_sections_are_recovered_in_order(docs: dict[str, Document]) -> None:
     ]
     city = docs["000_a155daf28853f606-07"]
     assert [s.heading for s in city.sections if s.level == 1] == [
-        "2017年工作回顾", "2018年目标任务和主要工作", "加强政府自身建设坚持把提高政府工作质量", "名词解释",
+        "2017年工作回顾",
+        "2018年目标任务和主要工作",
+        "加强政府自身建设坚持把提高政府工作质量",
+        "名词解释",
     ]
 
 

@@ -51,7 +51,10 @@ def test_tuisan_jinji_mentions(kg: KnowledgeGraph) -> None:
     assert len(answer) == 7
     assert all("退散进集" in r["sentence"] for r in answer)
     assert {r["title"] for r in answer} == {
-        "2018年桐乡市政府工作报告", "2018年濮院镇政府工作报告", "2017年桐乡市濮院镇政府工作报告", "濮院镇2020年工作要点",
+        "2018年桐乡市政府工作报告",
+        "2018年濮院镇政府工作报告",
+        "2017年桐乡市濮院镇政府工作报告",
+        "濮院镇2020年工作要点",
     }
     city = [r for r in answer if r["title"] == "2018年桐乡市政府工作报告"]
     assert city[0]["sentence"].startswith("深化“退散进集”“退低进高”,整治“低小散”企业(作坊)2281家")
@@ -103,9 +106,18 @@ def test_documents(kg: KnowledgeGraph) -> None:
     assert len(answer) == 11
     city = answer["2018年桐乡市政府工作报告"]
     assert (city["kind"], city["year"], city["publisher"], city["sentences"], city["definitions"]) == (
-        "work report", "2018", "桐乡市人民政府", 285, 22)
+        "work report",
+        "2018",
+        "桐乡市人民政府",
+        285,
+        22,
+    )
     town = answer["2018年濮院镇政府工作报告"]
-    assert (str(town["issued"]), str(town["posted"]), town["publisher"]) == ("2018-01-29", "2025-07-16", "濮院镇人民政府")
+    assert (str(town["issued"]), str(town["posted"]), town["publisher"]) == (
+        "2018-01-29",
+        "2025-07-16",
+        "濮院镇人民政府",
+    )
     assert answer["濮院镇2020年工作要点"]["kind"] == "work plan"
 
 
@@ -134,14 +146,23 @@ def test_most_mentioned(kg: KnowledgeGraph) -> None:
 def test_footnotes(kg: KnowledgeGraph) -> None:
     answer = rows(kg, "footnotes")
     assert [r["number"] for r in answer] == list(range(1, 23))
-    assert (answer[0]["term"], answer[0]["definition"]) == ("一镇三村", "石门镇,崇福镇城郊村、洲泉镇马鸣村、大麻镇海华村。")
+    assert (answer[0]["term"], answer[0]["definition"]) == (
+        "一镇三村",
+        "石门镇,崇福镇城郊村、洲泉镇马鸣村、大麻镇海华村。",
+    )
     assert answer[8]["term"] == "六场战役"
 
 
 def test_six_battles(kg: KnowledgeGraph) -> None:
     answer = {r["part"]: r for r in rows(kg, "six-battles")}
-    assert set(answer) == {"退散进集大会战", "拔钉清障攻坚战", "精准招商持久战", "文明市创建(国卫复查)决胜战",
-                           "垃圾处置能力提升战", "出租房安全隐患歼灭战"}
+    assert set(answer) == {
+        "退散进集大会战",
+        "拔钉清障攻坚战",
+        "精准招商持久战",
+        "文明市创建(国卫复查)决胜战",
+        "垃圾处置能力提升战",
+        "出租房安全隐患歼灭战",
+    }
     assert all(r["mentions"] >= 1 for r in answer.values())
 
 

@@ -26,6 +26,10 @@ def test_make_run_on_a_fresh_clone(tmp_path: Path) -> None:
         assert (clone / "exports" / name).exists(), name
     query = subprocess.run(
         [str(clone / ".venv" / "bin" / "tx-graph"), "query", "towns-of-tongxiang", "--format", "csv"],
-        cwd=clone, env=env, capture_output=True, text=True, check=True,
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert len(query.stdout.strip().splitlines()) == 12

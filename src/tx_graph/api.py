@@ -22,7 +22,7 @@ from .vocab import BASE, PREFIXES, sparql_prefixes
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["EntityView", "KnowledgeGraph", "MentionView", "load", "RELATIONS", "TYPE_NAMES"]
+__all__ = ["RELATIONS", "TYPE_NAMES", "EntityView", "KnowledgeGraph", "MentionView", "load"]
 
 TYPE_NAMES: dict[str, str] = {
     "https://w3id.org/tx-graph/ontology#Country": "country",
@@ -163,7 +163,9 @@ class KnowledgeGraph:
                 content_type = response.headers.get("Content-Type", "")
                 payload = response.read()
         except urllib.error.HTTPError as exc:
-            raise QueryError(f"endpoint {self.endpoint} answered {exc.code}: {exc.read().decode(errors='replace')[:500]}") from exc
+            raise QueryError(
+                f"endpoint {self.endpoint} answered {exc.code}: {exc.read().decode(errors='replace')[:500]}"
+            ) from exc
         except urllib.error.URLError as exc:
             raise StoreError(f"cannot reach endpoint {self.endpoint}: {exc.reason}") from exc
         if "n-triples" in content_type:
@@ -182,7 +184,8 @@ class KnowledgeGraph:
         rows = self.select(
             f"""SELECT DISTINCT ?e ?type WHERE {{
                 {{ ?e skos:prefLabel|skos:altLabel|rdfs:label ?l . FILTER(STR(?l) = {literal}) }}
-                UNION {{ ?e a ?t . FILTER(STRSTARTS(STR(?e), "{BASE}id/") && STRENDS(STR(?e), CONCAT("/", {literal}))) }}
+                UNION {{ ?e a ?t . FILTER(STRSTARTS(STR(?e), "{BASE}id/")
+                                         && STRENDS(STR(?e), CONCAT("/", {literal}))) }}
                 ?e a ?type .
             }}"""
         )
@@ -194,7 +197,9 @@ class KnowledgeGraph:
     def entity(self, name_or_iri: str) -> EntityView:
         iri = name_or_iri if name_or_iri.startswith("http") else self.resolve(name_or_iri)
         node = f"<{iri}>"
-        label_rows = self.select(f"SELECT ?p ?l (LANG(?l) AS ?lang) WHERE {{ {node} ?p ?l . VALUES ?p {{ skos:prefLabel skos:altLabel }} }}")
+        label_rows = self.select(
+            f"SELECT ?p ?l (LANG(?l) AS ?lang) WHERE {{ {node} ?p ?l . VALUES ?p {{ skos:prefLabel skos:altLabel }} }}"
+        )
         labels: dict[str, list[str]] = {}
         aliases: list[str] = []
         label = iri.rsplit("/", 1)[-1]

@@ -53,6 +53,7 @@ from .vocab import (
 __all__ = ["BuildInputs", "GlossaryIndex", "build_quads", "glossary_index", "locate_observations"]
 
 QUOTE_CONTEXT = 16
+KIND_ZH = {"actual": "实际", "target": "目标"}
 
 ENTITY_CLASSES: dict[str, tuple[str, ...]] = {
     "country": (TX.Country, SDO.Country),
@@ -116,7 +117,9 @@ def slugify(text: str) -> str:
 
 
 def pinyin_label(text: str) -> str:
-    """>>> pinyin_label("乌镇镇")
+    """Tone-marked pinyin, a label for users without Chinese input.
+
+    >>> pinyin_label("乌镇镇")
     'Wūzhènzhèn'
     """
     from pypinyin import Style, pinyin
@@ -163,9 +166,9 @@ def glossary_index(curation: Curation, documents: Sequence[Document]) -> Glossar
                 headwords[term_id].append(entry.headword)
     targets: dict[str, str] = {}
     for term_id, label in labels.items():
-        term = curation.terms.get(term_id)
-        target = (term.focus if term and term.focus else None) or f"term:{term_id}"
-        names = [label, *(term.aliases if term else ()), *headwords.get(term_id, ())]
+        curated = curation.terms.get(term_id)
+        target = (curated.focus if curated and curated.focus else None) or f"term:{term_id}"
+        names = [label, *(curated.aliases if curated else ()), *headwords.get(term_id, ())]
         for name in names:
             targets.setdefault(name, target)
             targets.setdefault(name.strip("“”\"'"), target)
@@ -192,8 +195,9 @@ def locate_observations(curation: Curation, documents: Sequence[Document]) -> li
         hits = [(d.id, pos) for d in documents if (pos := d.text.find(obs.quote)) >= 0]
         if not hits:
             problems.append(
-                Problem(obs.source.path, obs.source.line, obs.source.column, "E016",
-                        Errors.E016.format(value=obs.quote))
+                Problem(
+                    obs.source.path, obs.source.line, obs.source.column, "E016", Errors.E016.format(value=obs.quote)
+                )
             )
             continue
         doc_id, pos = hits[0]
@@ -248,8 +252,12 @@ def build_quads(inputs: BuildInputs) -> list[Quad]:
 def _provenance(out: _Quads, inputs: BuildInputs) -> NamedNode:
     digests: list[tuple[str, str]] = []
     for path in inputs.input_files:
-        digests.append((path.relative_to(inputs.root).as_posix() if path.is_relative_to(inputs.root) else path.as_posix(),
-                        hashlib.sha256(path.read_bytes()).hexdigest()))
+        digests.append(
+            (
+                path.relative_to(inputs.root).as_posix() if path.is_relative_to(inputs.root) else path.as_posix(),
+                hashlib.sha256(path.read_bytes()).hexdigest(),
+            )
+        )
     inputs_digest = hashlib.sha256("\n".join(f"{p} {h}" for p, h in digests).encode()).hexdigest()[:16]
     # The run IRI depends on the inputs only: rebuilding the same inputs gives the same IRI.
     run = _n(f"{BASE}id/run/{inputs_digest}")
@@ -504,7 +512,11 @@ def _observations(out: _Quads, inputs: BuildInputs, years: set[int]) -> None:
     dataset = _n(f"{BASE}id/dataset/indicators")
     scheme = _n(f"{BASE}id/scheme/indicators")
     if curation.indicators or inputs.observations:
-        out.graph = _n(graph_iri("curation", next(iter(curation.indicators.values())).file if curation.indicators else "observations"))
+        out.graph = _n(
+            graph_iri(
+                "curation", next(iter(curation.indicators.values())).file if curation.indicators else "observations"
+            )
+        )
         out.add(dataset, RDF.type, _n(QB.DataSet))
         _labels(out, dataset, "指标", (), "Indicators and targets stated in the documents")
         out.add(scheme, RDF.type, _n(SKOS.ConceptScheme))
@@ -536,7 +548,11 @@ def _observations(out: _Quads, inputs: BuildInputs, years: set[int]) -> None:
         out.add(node, TX.indicator, _n(entity_iri("indicator", obs.indicator)))
         out.add(node, TX.figureKind, _n(TX.actual if obs.kind == "actual" else TX.target))
         out.add(node, TX.statedAs, _zh(f"{obs.value}{obs.unit}"))
-        out.add(node, RDFS.label, _zh(f"{area.label} {indicator.label} {obs.period} {'实际' if obs.kind == 'actual' else '目标'} {obs.value}{obs.unit}"))
+        out.add(
+            node,
+            RDFS.label,
+            _zh(f"{area.label} {indicator.label} {obs.period} {KIND_ZH[obs.kind]} {obs.value}{obs.unit}"),
+        )
         out.add(node, TX.curatedAt, Literal(str(obs.source)))
         if obs.note:
             out.add(node, SKOS.note, Literal(obs.note))

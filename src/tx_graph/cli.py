@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_optional_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_optional_commands(sub: argparse._SubParsersAction) -> None:
     """Commands whose modules register themselves (explore, serve, push, candidates, …)."""
     from importlib import import_module
 

@@ -8,10 +8,10 @@ every problem in every file is collected and raised together as one
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (d / "p.yaml").write_text("entities:\\n  - id: wuzhen\\n    type: towm\\n    label: 乌镇镇\\n")
 >>> try:
-...     load_curation(d)
+...     load_curation(d, root=d)
 ... except CurationError as e:
-...     print(e.problems[0])
-p.yaml:3:11: E006 unknown type 'towm' (valid types: community, company, country, county-city, district, event, event-series, government-body, landmark, organisation, park, policy, prefecture-city, programme, project, province, subdistrict, town, village)
+...     print(str(e.problems[0])[:40])
+p.yaml:3:11: E006 unknown type 'towm' (v
 """
 
 from __future__ import annotations
@@ -82,9 +82,7 @@ NOISE_KEYS = ("strings", "footer_lines", "line_patterns", "trailing_patterns")
 TOP_KEYS = ("entities", "terms", "indicators", "observations", "noise")
 
 ORG_TYPES = frozenset({"company", "organisation", "government-body"})
-PART_OF_TYPES = frozenset(
-    {"programme", "policy", "event-series", "event", "park", "project"}
-)
+PART_OF_TYPES = frozenset({"programme", "policy", "event-series", "event", "park", "project"})
 
 
 @dataclass
@@ -226,10 +224,17 @@ def _compose(path: Path, rel: str, col: _Collector) -> Node | None:
         reason = " ".join(x for x in (exc.context, exc.problem) if x)
         if exc.context_mark is not None and mark is not None and exc.context_mark.line != mark.line:
             # the problem is often found at the end of the stream: say where it began
-            reason += f" (the construct began at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
+            reason += (
+                f" (the construct began at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
+            )
         col.problems.append(
-            Problem(rel, mark.line + 1 if mark else None, mark.column + 1 if mark else None, "E002",
-                    Errors.E002.format(reason=reason))
+            Problem(
+                rel,
+                mark.line + 1 if mark else None,
+                mark.column + 1 if mark else None,
+                "E002",
+                Errors.E002.format(reason=reason),
+            )
         )
     except yaml.YAMLError as exc:
         col.problems.append(Problem(rel, None, None, "E002", Errors.E002.format(reason=str(exc))))
@@ -250,7 +255,9 @@ def _mapping(node: MappingNode, rel: str, what: str, valid: tuple[str, ...], col
     return raw
 
 
-def _scalar(raw: _Raw, key: str, col: _Collector, *, required: bool = False, what: str = "") -> tuple[str | None, Node | None]:
+def _scalar(
+    raw: _Raw, key: str, col: _Collector, *, required: bool = False, what: str = ""
+) -> tuple[str | None, Node | None]:
     node = raw.fields.get(key)
     if node is None:
         if required:
@@ -276,7 +283,7 @@ def _scalar_list(raw: _Raw, key: str, col: _Collector) -> list[tuple[str, Node]]
     if isinstance(node, MappingNode):
         col.add(raw.path, node, "E003", expected=f"a list of values for '{key}'", found="a mapping")
         return []
-    out = []
+    out: list[tuple[str, Node]] = []
     for item in node.value:
         if isinstance(item, ScalarNode):
             if str(item.value).strip():
@@ -330,9 +337,7 @@ def _entities(items: list[tuple[_Raw, str]], col: _Collector) -> list[_Pending]:
         if wikidata is not None and wd_node is not None and not WIKIDATA.match(wikidata):
             col.add(raw.path, wd_node, "E013", value=wikidata)
             wikidata = None
-        years = tuple(
-            y for v, n in _scalar_list(raw, "years", col) if (y := _year(v, n, raw.path, col)) is not None
-        )
+        years = tuple(y for v, n in _scalar_list(raw, "years", col) if (y := _year(v, n, raw.path, col)) is not None)
         aliases = tuple(dict.fromkeys(a for a, _ in _scalar_list(raw, "aliases", col) if a != label))
         entity = Entity(
             id=ident,
@@ -373,7 +378,9 @@ def _name_index(pending: list[_Pending], col: _Collector) -> dict[str, list[str]
 def _resolver(
     names: dict[str, list[str]], types: dict[str, str], col: _Collector
 ) -> Callable[[str, Node, str, str, str, frozenset[str]], str | None]:
-    def resolve(value: str, node: Node, rel: str, field_name: str, owner_type: str, allowed: frozenset[str]) -> str | None:
+    def resolve(
+        value: str, node: Node, rel: str, field_name: str, owner_type: str, allowed: frozenset[str]
+    ) -> str | None:
         ids = names.get(value, [])
         if not ids:
             col.add(rel, node, "E010", value=value)
@@ -384,8 +391,14 @@ def _resolver(
         target = ids[0]
         if allowed and types[target] not in allowed:
             col.add(
-                rel, node, "E012", field=field_name, type=owner_type, value=value,
-                expected=" or ".join(sorted(allowed)), found=types[target],
+                rel,
+                node,
+                "E012",
+                field=field_name,
+                type=owner_type,
+                value=value,
+                expected=" or ".join(sorted(allowed)),
+                found=types[target],
             )
             return None
         return target
@@ -404,11 +417,13 @@ def _resolve_entity_refs(pending: list[_Pending], names: dict[str, list[str]], c
         if value is not None and node is not None:
             parent = resolve(value, node, raw.path, "parent", e.type, PLACE_TYPES)
         companies = tuple(
-            t for v, n in _scalar_list(raw, "companies", col)
+            t
+            for v, n in _scalar_list(raw, "companies", col)
             if (t := resolve(v, n, raw.path, "companies", e.type, ORG_TYPES)) is not None
         )
         part_of = tuple(
-            t for v, n in _scalar_list(raw, "part_of", col)
+            t
+            for v, n in _scalar_list(raw, "part_of", col)
             if (t := resolve(v, n, raw.path, "part_of", e.type, PART_OF_TYPES)) is not None
         )
         out.append(_Pending(_replace(e, parent=parent, companies=companies, part_of=part_of), raw))
@@ -428,7 +443,13 @@ def _check_cycles(pending: list[_Pending], col: _Collector) -> None:
         current = parents.get(p.entity.id)
         while current is not None:
             if current == p.entity.id:
-                col.add(p.raw.path, p.raw.fields.get("parent"), "E021", value=p.entity.id, cycle=" → ".join([*chain, current]))
+                col.add(
+                    p.raw.path,
+                    p.raw.fields.get("parent"),
+                    "E021",
+                    value=p.entity.id,
+                    cycle=" → ".join([*chain, current]),
+                )
                 break
             if current in chain:
                 break  # a cycle further up; reported on its own members
@@ -439,7 +460,9 @@ def _check_cycles(pending: list[_Pending], col: _Collector) -> None:
 # ---------------------------------------------------------------- terms, figures, noise
 
 
-def _terms(items: list[tuple[_Raw, str]], names: dict[str, list[str]], pending: list[_Pending], col: _Collector) -> list[Term]:
+def _terms(
+    items: list[tuple[_Raw, str]], names: dict[str, list[str]], pending: list[_Pending], col: _Collector
+) -> list[Term]:
     types = {p.entity.id: p.entity.type for p in pending}
     resolve = _resolver(names, types, col)
     out: list[Term] = []
@@ -460,15 +483,31 @@ def _terms(items: list[tuple[_Raw, str]], names: dict[str, list[str]], pending: 
         aliases = tuple(dict.fromkeys(a for a, _ in _scalar_list(raw, "aliases", col) if a != label))
         for name in (label, *aliases):
             if name in headwords and headwords[name] != ident:
-                col.add(raw.path, label_node, "E009", value=name, id=ident, other=headwords[name], first=seen[headwords[name]])
+                col.add(
+                    raw.path,
+                    label_node,
+                    "E009",
+                    value=name,
+                    id=ident,
+                    other=headwords[name],
+                    first=seen[headwords[name]],
+                )
             headwords.setdefault(name, ident)
         focus = None
         value, node = _scalar(raw, "focus", col)
         if value is not None and node is not None:
             focus = resolve(value, node, raw.path, "focus", "term", frozenset())
         out.append(
-            Term(ident, label, aliases, _source(raw.path, raw.node), stem, focus,
-                 _scalar(raw, "en", col)[0], _scalar(raw, "notes", col)[0])
+            Term(
+                ident,
+                label,
+                aliases,
+                _source(raw.path, raw.node),
+                stem,
+                focus,
+                _scalar(raw, "en", col)[0],
+                _scalar(raw, "notes", col)[0],
+            )
         )
     return out
 
@@ -514,7 +553,7 @@ def _observations(
         value, value_node = fields["value"]
         unit, unit_node = fields["unit"]
         kind, kind_node = fields["kind"]
-        quote, quote_node = fields["quote"]
+        quote, _quote_node = fields["quote"]
         assert indicator and area and period and value and unit and kind and quote  # checked above
         ok = True
         if indicator not in known:
@@ -540,8 +579,9 @@ def _observations(
         if not ok or area_id is None or year is None:
             continue
         out.append(
-            Observation(indicator, area_id, year, value, unit, kind, quote,
-                        _source(raw.path, raw.node), stem, fields["note"][0])
+            Observation(
+                indicator, area_id, year, value, unit, kind, quote, _source(raw.path, raw.node), stem, fields["note"][0]
+            )
         )
     return out
 

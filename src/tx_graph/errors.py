@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
-    "Problem",
-    "TxGraphError",
     "CurationError",
+    "Errors",
     "IngestError",
+    "Problem",
     "QueryError",
     "StoreError",
-    "Errors",
+    "TxGraphError",
 ]
 
 
@@ -29,7 +29,10 @@ class Errors:
     E004 = "unknown key '{key}' in {what} (valid keys: {valid})"
     E005 = "missing required key '{key}' in {what}"
     E006 = "unknown type '{value}' (valid types: {valid})"
-    E007 = "id '{value}' is not a lowercase slug (expected [a-z0-9] words joined by '-', e.g. wuzhen, jushi-smart-base)"
+    E007 = (
+        "id '{value}' is not a lowercase slug "
+        "(expected [a-z0-9] words joined by '-', e.g. wuzhen, jushi-smart-base)"
+    )
     E008 = "duplicate id '{value}' (first defined at {first})"
     E009 = "label/alias '{value}' of '{id}' is already used by '{other}' (at {first})"
     E010 = "reference '{value}' matches no entity id, label or alias"
@@ -50,7 +53,10 @@ class Errors:
     E103 = "file looks binary (NUL bytes); expected UTF-8 text"
     E104 = "article has a title but no body (expected: '-', title, body line(s), YYYY-MM-DD)"
     E105 = "article is not closed by a date line (expected YYYY-MM-DD after its body)"
-    E106 = "text outside any article: '{text}' (expected '-' to open an article, or a footer line listed in curation noise)"
+    E106 = (
+        "text outside any article: '{text}' "
+        "(expected '-' to open an article, or a footer line listed in curation noise)"
+    )
     E107 = "'{value}' is not a valid date (expected YYYY-MM-DD)"
     E201 = "SPARQL syntax error: {reason}"
     E202 = "no built store at {path}; run `tx-graph build` first"

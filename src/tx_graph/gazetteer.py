@@ -20,7 +20,7 @@ import ahocorasick
 
 from .model import Curation, Document, Mention, Span
 
-__all__ = ["Gazetteer", "RULE", "fold", "gazetteer_names", "headword_key"]
+__all__ = ["RULE", "Gazetteer", "fold", "gazetteer_names", "headword_key"]
 
 RULE = "gazetteer.v1"
 MIN_NAME_LENGTH = 2

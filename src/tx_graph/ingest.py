@@ -23,6 +23,7 @@ other documents still load.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -31,7 +32,7 @@ from pathlib import Path
 from .errors import Errors, Problem
 from .model import Document, FootnoteRef, GlossaryEntry, NoiseRules, Section, Span
 
-__all__ = ["ingest_corpus", "ingest_file", "ingest_text", "corpus_files"]
+__all__ = ["corpus_files", "ingest_corpus", "ingest_file", "ingest_text"]
 
 DATE_LINE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 SITE_TAG = re.compile(r"^\s*【([^】]+)】\s*(.*?)\s*$")
@@ -58,6 +59,8 @@ UNNUMBERED_ENTRY = re.compile(r"(?:^|(?<=\s))([^\s:：。,，]{1,30})[:：]")
 FOOTNOTE = re.compile(r"\[(\d{1,3})\]")
 QUOTES = "“”\"'‘’「」『』"
 
+NO_NOISE = NoiseRules()
+
 KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("work-report", re.compile(r"工作报告")),
     ("work-plan", re.compile(r"工作要点|工作计划|实施方案|工作思路|工作安排")),
@@ -83,7 +86,7 @@ def ingest_corpus(
 
 
 def ingest_file(
-    path: Path, noise: NoiseRules = NoiseRules(), root: Path | None = None
+    path: Path, noise: NoiseRules = NO_NOISE, root: Path | None = None
 ) -> tuple[list[Document], list[Problem]]:
     rel = _relative(path, root)
     try:
@@ -104,7 +107,7 @@ def ingest_file(
     return docs, problems + more
 
 
-def ingest_text(text: str, source_path: str = "<text>", noise: NoiseRules = NoiseRules()) -> Document:
+def ingest_text(text: str, source_path: str = "<text>", noise: NoiseRules = NO_NOISE) -> Document:
     """Build one document from a plain string (first line title, rest body)."""
     docs, problems = _parse_plain(text.split("\n"), Path(source_path).stem, source_path, noise)
     if not docs:
@@ -138,9 +141,7 @@ def _decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
         # Keep going with replacement characters: one bad byte must not lose the
         # other articles of the file; the problem names where it is.
         line = raw[: exc.start].count(b"\n") + 1
-        problems = [
-            Problem(rel, line, None, "E101", Errors.E101.format(offset=exc.start, reason=exc.reason))
-        ]
+        problems = [Problem(rel, line, None, "E101", Errors.E101.format(offset=exc.start, reason=exc.reason))]
         text = raw.decode("utf-8", errors="replace")
     return text.replace("\r\n", "\n").replace("\r", "\n"), problems
 
@@ -162,9 +163,7 @@ def _is_footer(line: str, noise: NoiseRules) -> bool:
     return stripped in noise.footer_lines or any(p.search(line) for p in noise.line_patterns)
 
 
-def _parse_articles(
-    lines: list[str], stem: str, rel: str, noise: NoiseRules
-) -> tuple[list[Document], list[Problem]]:
+def _parse_articles(lines: list[str], stem: str, rel: str, noise: NoiseRules) -> tuple[list[Document], list[Problem]]:
     docs: list[Document] = []
     problems: list[Problem] = []
     i, n = 0, len(lines)
@@ -174,9 +173,7 @@ def _parse_articles(
             i += 1
             continue
         if line.strip() != "-":
-            problems.append(
-                Problem(rel, i + 1, 1, "E106", Errors.E106.format(text=_clip(line.strip())))
-            )
+            problems.append(Problem(rel, i + 1, 1, "E106", Errors.E106.format(text=_clip(line.strip()))))
             i += 1
             continue
         j = i + 1
@@ -218,9 +215,7 @@ def _parse_articles(
     return docs, problems
 
 
-def _parse_disclosure(
-    lines: list[str], stem: str, rel: str, noise: NoiseRules
-) -> tuple[list[Document], list[Problem]]:
+def _parse_disclosure(lines: list[str], stem: str, rel: str, noise: NoiseRules) -> tuple[list[Document], list[Problem]]:
     metadata: dict[str, str] = {}
     i = 0
     while i < len(lines) and "|" in lines[i]:
@@ -256,9 +251,7 @@ def _parse_disclosure(
     return [doc], problems
 
 
-def _parse_plain(
-    lines: list[str], stem: str, rel: str, noise: NoiseRules
-) -> tuple[list[Document], list[Problem]]:
+def _parse_plain(lines: list[str], stem: str, rel: str, noise: NoiseRules) -> tuple[list[Document], list[Problem]]:
     content = [(k, ln) for k, ln in enumerate(lines) if ln.strip() and not _is_footer(ln, noise)]
     if not content:
         return [], [Problem(rel, None, None, "E102", Errors.E102)]
@@ -331,10 +324,8 @@ def _make_document(
     meeting = MEETING.match(text)
     speaker = occasion = None
     if meeting:
-        try:
+        with contextlib.suppress(ValueError):
             issued = issued or date(int(meeting.group(1)), int(meeting.group(2)), int(meeting.group(3)))
-        except ValueError:
-            pass
         occasion, speaker = meeting.group(4), meeting.group(5)
     kind = next((k for k, rule in KIND_RULES if rule.search(title)), "news")
     glossary_start = _glossary_start(text)
@@ -477,10 +468,7 @@ def _sections(text: str, glossary_start: int | None) -> tuple[Section, ...]:
             if later[1] <= level:
                 end = later[0]
                 break
-        if marker == "" and level == 1:
-            heading = "名词解释"
-        else:
-            heading = _heading(text, heading_from, end)
+        heading = "名词解释" if marker == "" and level == 1 else _heading(text, heading_from, end)
         sections.append(Section(marker, level, heading, Span(start, end), path))
     return tuple(sections)
 
@@ -539,9 +527,7 @@ def _parse_glossary(text: str, start: int) -> tuple[GlossaryEntry, ...]:
     return tuple(entries)
 
 
-def _footnotes(
-    text: str, glossary: tuple[GlossaryEntry, ...], glossary_start: int | None
-) -> tuple[FootnoteRef, ...]:
+def _footnotes(text: str, glossary: tuple[GlossaryEntry, ...], glossary_start: int | None) -> tuple[FootnoteRef, ...]:
     limit = glossary_start if glossary_start is not None else len(text)
     by_number = {e.number: i for i, e in enumerate(glossary) if e.number is not None}
     refs: list[FootnoteRef] = []

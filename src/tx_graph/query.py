@@ -99,7 +99,7 @@ def compact(iri: str) -> str:
             local = iri[len(ns) :]
             if local and all(c.isalnum() or c in "-_." for c in local):
                 best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
+    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri
 
 
 def _cell(term: Any) -> str:
@@ -145,8 +145,8 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
         rdf_format = ox.RdfFormat.JSON_LD if fmt == "json" else ox.RdfFormat.TURTLE
         from .store import turtle_prefixes
 
-        options = {} if fmt == "json" else {"prefixes": turtle_prefixes()}
-        ox.serialize(list(result.triples), buffer, rdf_format, **options)
+        prefixes = None if fmt == "json" else turtle_prefixes()
+        ox.serialize(list(result.triples), buffer, rdf_format, prefixes=prefixes)
         return buffer.getvalue().decode("utf-8")
     if fmt == "table":
         return _table(result)
@@ -154,10 +154,12 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
         return json.dumps(
             {
                 "head": {"vars": list(result.variables)},
-                "results": {"bindings": [
-                    {v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
-                    for row in result.rows
-                ]},
+                "results": {
+                    "bindings": [
+                        {v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+                        for row in result.rows
+                    ]
+                },
             },
             ensure_ascii=False,
             indent=1,

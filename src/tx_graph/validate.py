@@ -12,7 +12,7 @@ import rdflib
 
 from .store import open_store
 
-__all__ = ["validate_graph", "validate_store", "store_to_rdflib"]
+__all__ = ["store_to_rdflib", "validate_graph", "validate_store"]
 
 
 def store_to_rdflib(store_path: Path) -> rdflib.Graph:

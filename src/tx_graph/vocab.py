@@ -151,20 +151,20 @@ class OA(DefinedNamespace):
     describing: URIRef
 
 
-class SDMX_DIMENSION(DefinedNamespace):  # noqa: N801 - the vocabulary's own name
+class SDMX_DIMENSION(DefinedNamespace):
     _NS = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
     _fail = True
     refArea: URIRef
     refPeriod: URIRef
 
 
-class SDMX_MEASURE(DefinedNamespace):  # noqa: N801
+class SDMX_MEASURE(DefinedNamespace):
     _NS = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
     _fail = True
     obsValue: URIRef
 
 
-class SDMX_ATTRIBUTE(DefinedNamespace):  # noqa: N801
+class SDMX_ATTRIBUTE(DefinedNamespace):
     _NS = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
     _fail = True
     unitMeasure: URIRef
