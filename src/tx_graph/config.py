@@ -47,16 +47,10 @@ class Paths:
             corpus=(corpus or base / "corpus").resolve(),
             curation=(curation or base / "curation").resolve(),
             exports=(exports or base / "exports").resolve(),
-            ontology=_ontology_dir(base),
+            ontology=base / "ontology",
         )
 
     @property
     def store(self) -> Path:
         return self.exports / "store"
 
-
-def _ontology_dir(base: Path) -> Path:
-    if (base / "ontology" / "tx.ttl").is_file():
-        return base / "ontology"
-    # installed without a checkout: the package ships a copy
-    return Path(__file__).parent / "assets" / "ontology"
