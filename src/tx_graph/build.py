@@ -23,7 +23,7 @@ from . import __version__
 from .curation import UNITS
 from .errors import CurationError, Errors, Problem
 from .gazetteer import headword_key
-from .model import Curation, Document, Entity, Mention, Observation, Span
+from .model import Candidate, Curation, Document, Entity, Fact, Figure, Mention, Observation, Span
 from .vocab import (
     BASE,
     DCTERMS,
@@ -220,6 +220,10 @@ class BuildInputs:
     input_files: tuple[Path, ...]
     root: Path
     tool_versions: tuple[tuple[str, str], ...] = ()
+    # extraction (tx_graph.discover / tx_graph.relations): candidates, facts and figures
+    candidates: tuple[Candidate, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    figures: tuple[Figure, ...] = ()
 
 
 class _Quads:
@@ -241,6 +245,10 @@ def build_quads(inputs: BuildInputs) -> list[Quad]:
     _glossary(out, inputs)
     _mentions(out, inputs)
     _observations(out, inputs, years)
+    if inputs.candidates or inputs.facts or inputs.figures:
+        from .relations import extraction_quads
+
+        extraction_quads(out, inputs, run, years)
     _years(out, years)
     derived = ("documents", "glossary", "mentions", "years")
     out.graph = _n(graph_iri("provenance"))

@@ -62,6 +62,15 @@ class Errors:
     E202 = "no built store at {path}; run `tx-graph build` first"
     E203 = "unknown output format '{value}' (valid formats: {valid})"
     E204 = "no entity has the label, alias or id '{value}'"
+    E301 = "unknown segmenter '{value}' (valid segmenters: {valid})"
+    E302 = "document has {length} characters; the segmenter-based stages read only the first {limit}"
+    E303 = "unknown decision '{value}' (valid: accept, merge: <entity id>, reject, or leave empty to decide later)"
+    E304 = "merge target '{value}' is not a curated entity id, label or alias"
+    E305 = "unknown type '{value}' in an accepted candidate (valid types: {valid})"
+    E306 = "accepted candidate '{value}' clashes with curated '{other}' (same id or name); merge it instead"
+    E307 = "cache entry {path} is unreadable ({reason}); recomputing"
+    E308 = "gold annotation '{value}' does not occur in document {doc} at {start}-{end}"
+    E309 = "unknown figure decision '{value}' (valid: accept, reject, or leave empty)"
 
 
 @dataclass(frozen=True, order=True)

@@ -255,11 +255,13 @@ PLACE_TYPES = frozenset(t for t, k in ENTITY_TYPES.items() if k in ("place", "pa
 
 @dataclass(frozen=True)
 class Token:
-    """A segmenter token: offsets into the document text and the segmenter's POS tag."""
+    """A segmenter token: offsets into the document text, the segmenter's POS tag and the
+    word's frequency in the segmenter's dictionary (0: not a dictionary word)."""
 
     start: int
     end: int
     tag: str
+    freq: int = 0
 
 
 @dataclass(frozen=True)

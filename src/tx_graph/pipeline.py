@@ -11,16 +11,18 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .build import BuildInputs, build_quads, glossary_index, locate_observations
 from .config import Paths
 from .curation import load_curation
 from .errors import IngestError, Problem
-from .gazetteer import Gazetteer, gazetteer_names
 from .ingest import corpus_files, ingest_corpus
 from .model import Curation, Document, Mention
 from .store import load_ontology, write_exports, write_store
+
+if TYPE_CHECKING:
+    from .discover import Extraction
 
 __all__ = ["BuildReport", "build", "prepare"]
 
@@ -38,6 +40,10 @@ class BuildReport:
     quads: int = 0
     problems: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    candidates: int = 0  # extraction: proposed entities, extracted figures and facts
+    figures: int = 0
+    facts: int = 0
+    reviewed: list[str] = field(default_factory=list)  # review decisions applied this build
     exports: dict[str, Path] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -46,8 +52,10 @@ class BuildReport:
             "entities: " + ", ".join(f"{t} {n}" for t, n in sorted(self.entities.items())),
             f"glossary: {self.terms} terms, {self.definitions} definitions",
             f"mentions: {self.mentions}; observations: {self.observations}; quads: {self.quads}",
+            f"extracted: {self.candidates} candidates, {self.figures} figures, {self.facts} facts",
             "timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.timings.items()),
         ]
+        lines += [f"review: {line}" for line in self.reviewed]
         lines += [f"wrote {path}" for path in self.exports.values()]
         lines += [f"warning: {p}" for p in self.problems]
         return "\n".join(lines)
@@ -60,6 +68,7 @@ class Prepared:
     mentions: tuple[Mention, ...]
     inputs: BuildInputs
     problems: tuple[Problem, ...]
+    extraction: Extraction
 
 
 def _timed(report: BuildReport, name: str, fn: Callable[[], T]) -> T:
@@ -72,14 +81,21 @@ def _timed(report: BuildReport, name: str, fn: Callable[[], T]) -> T:
 def prepare(paths: Paths, report: BuildReport | None = None) -> Prepared:
     """Every stage up to (not including) RDF: what tests and the explorer reuse."""
     report = report or BuildReport()
+    from .review import apply_decisions
+
+    report.reviewed += _timed(report, "review", lambda: apply_decisions(paths.curation, paths.root))
     curation = _timed(report, "curation", lambda: load_curation(paths.curation, paths.root))
     files = corpus_files(paths.corpus)
     documents, problems = _timed(report, "ingest", lambda: ingest_corpus(files, curation.noise, paths.root))
     if not documents:
         raise IngestError(problems or [Problem(str(paths.corpus), None, None, "E102", "no *.txt documents found")])
     glossary = glossary_index(curation, documents)
-    gazetteer = Gazetteer(gazetteer_names(curation, glossary.gazetteer_targets))
-    mentions = _timed(report, "gazetteer", lambda: gazetteer.find_all(documents))
+    from .discover import extract, rejected_labels
+
+    extraction = _timed(report, "nlp", lambda: extract(
+        curation, documents, glossary.gazetteer_targets, cache_dir=paths.root / ".cache",
+        rejected=rejected_labels(paths.curation), problems=problems))
+    mentions = list(extraction.mentions)
     located = _timed(report, "observations", lambda: locate_observations(curation, documents))
     curation_files = sorted(paths.curation.glob("*.yaml"))
     inputs = BuildInputs(
@@ -90,8 +106,12 @@ def prepare(paths: Paths, report: BuildReport | None = None) -> Prepared:
         observations=tuple(located),
         input_files=tuple(files) + tuple(curation_files),
         root=paths.root,
+        tool_versions=extraction.tool_versions,
+        candidates=extraction.emitted,
+        facts=extraction.facts,
+        figures=extraction.figures,
     )
-    return Prepared(curation, tuple(documents), tuple(mentions), inputs, tuple(problems))
+    return Prepared(curation, tuple(documents), tuple(mentions), inputs, tuple(problems), extraction)
 
 
 def build(paths: Paths | None = None, *, exports: bool = True) -> BuildReport:
@@ -111,5 +131,8 @@ def build(paths: Paths | None = None, *, exports: bool = True) -> BuildReport:
     report.mentions = len(prepared.mentions)
     report.observations = len(prepared.inputs.observations)
     report.quads = len(quads)
+    report.candidates = len(prepared.inputs.candidates)
+    report.figures = len(prepared.inputs.figures)
+    report.facts = len(prepared.inputs.facts)
     report.problems = list(prepared.problems)
     return report

@@ -1,0 +1,470 @@
+"""The spaCy pipeline for the corpus's Chinese: segmenter, curated matcher, discovery.
+
+A blank ``zh`` pipeline whose tokenizer is jieba (see docs/extraction.md for the
+jieba/pkuseg measurements), with every curated label and alias loaded into jieba's user
+dictionary so that names come out as single tokens. Components are built by registered
+factories with versioned names:
+
+spaCy forbids ``.`` in component factory names, so the factories are ``tx_<name>_v<N>``;
+the rule recorded on what each finds is the dotted form (``tx.gazetteer.v1``).
+
+=====================  ==================================================================
+``tx.tokenizer.v1``    (registered tokenizer) jieba word segmentation + POS tags on the *normalised* text
+                       (full-width → half-width, traditional → simplified, same length), so
+                       token offsets are those of the original text
+``tx_curated_ruler_v1``a :class:`spacy.pipeline.SpanRuler` over curated names (NORM
+                       attribute), span ids = entity IRIs, in ``doc.spans["tx_curated"]``
+``tx_gazetteer_v1``  the character-level leftmost-longest matcher (:mod:`tx_graph.gazetteer`)
+                       that makes the mentions the graph records; a mention the ruler also
+                       found is credited to the ruler, the others (names split by the
+                       segmenter) to the gazetteer
+``tx_discovery_v1``  candidate new entities (:mod:`tx_graph.discover`)
+``tx_relations_v1``  relations, figures and years (:mod:`tx_graph.relations`)
+=====================  ==================================================================
+
+Importing this module imports spaCy; the rest of tx-graph imports it only inside
+functions, so ``tx-graph --help`` stays instant.
+
+>>> normalise("濮院鎮（２０１８）")
+'濮院镇(2018)'
+>>> len(normalise("發展")) == len("發展")
+True
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.pipeline import SpanRuler
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token as SpacyToken
+from spacy.util import filter_spans, get_words_and_spaces
+from spacy.vocab import Vocab
+
+from .discover import NLP_VERSION, normalise
+from .gazetteer import Gazetteer
+from .model import Analysis, Document, Mention, Span, Token
+
+__all__ = [
+    "NLP_VERSION",
+    "SEGMENTERS",
+    "CharSegmenter",
+    "JiebaSegmenter",
+    "TxTokenizer",
+    "analyse",
+    "build_nlp",
+    "normalise",
+    "tool_versions",
+]
+
+SEGMENTERS = ("jieba", "jieba-cut", "char")
+RULER_RULE = "tx.curated_ruler.v1"
+GAZETTEER_RULE = "tx.gazetteer.v1"
+SPANS_KEY = "tx_curated"
+TAIL_TAG = "tx-unsegmented"
+# spaCy forbids "." in component factory names, so factories are tx_<name>_v<N>; the rule
+# recorded on what a component finds is the dotted form (tx.gazetteer.v1).
+COMPONENTS = ("tx_curated_ruler_v1", "tx_gazetteer_v1", "tx_discovery_v1", "tx_relations_v1")
+# Word segmentation is linear but slow (~150k chars/s with POS tags); a pathological
+# document must not stall the build, so segmentation-based stages read only this much.
+# The character-level gazetteer always reads the whole text.
+MAX_SEGMENT_CHARS = 300_000
+# jieba's regex for "words": runs outside it (punctuation, spaces) are split off anyway
+_JIEBA_WORD = re.compile(r"^[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+$")
+
+for _attr in ("tx_mentions", "tx_proposals", "tx_facts", "tx_figures"):
+    if not Doc.has_extension(_attr):
+        Doc.set_extension(_attr, default=())
+if not SpacyToken.has_extension("tx_freq"):
+    # the segmenter's dictionary frequency of the word (0: not a dictionary word)
+    SpacyToken.set_extension("tx_freq", default=0)
+
+
+# ---------------------------------------------------------------- segmenters
+
+
+class JiebaSegmenter:
+    """jieba with a private dictionary (the global one is left alone) and POS tags.
+
+    ``user_words`` maps each curated name to a jieba POS tag (ns place, nt organisation,
+    nz other) so the segmenter keeps it whole and tags it as a name.
+    """
+
+    name = "jieba"
+
+    def __init__(
+        self, user_words: Mapping[str, str] | None = None, *, pos: bool = True, cache_dir: Path | None = None
+    ) -> None:
+        import jieba
+        import jieba.posseg
+
+        jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba
+        self.tokenizer = jieba.Tokenizer()
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            self.tokenizer.tmp_dir = str(cache_dir)
+        self.tokenizer.initialize()
+        self.pos = pos
+        self._pos = _pos_tokenizer(self.tokenizer, cache_dir) if pos else None
+        self.user_words: dict[str, str] = {}
+        if user_words:
+            self.add_words(user_words)
+
+    def add_words(self, words: Mapping[str, str]) -> None:
+        for word, tag in words.items():
+            if len(word) >= 2 and _JIEBA_WORD.match(word) and word not in self.user_words:
+                self.tokenizer.add_word(word, tag=tag)
+                self.user_words[word] = tag
+
+    def cut(self, text: str) -> list[tuple[str, str]]:
+        if self._pos is not None:
+            return [(p.word, p.flag) for p in self._pos.cut(text)]
+        return [(w, "") for w in self.tokenizer.cut(text)]
+
+    def freq(self, word: str) -> int:
+        return int(self.tokenizer.FREQ.get(word, 0))
+
+    @property
+    def version(self) -> str:
+        return f"jieba {getattr(self._jieba, '__version__', '?')}{'+pos' if self.pos else ''}"
+
+
+def _pos_tokenizer(tokenizer: Any, cache_dir: Path | None) -> Any:
+    """jieba's POS tokenizer re-reads the 5 MB dictionary for its tags on every start
+    (~1 s); the tag table is kept in the cache folder instead."""
+    import marshal
+
+    import jieba.posseg
+
+    if cache_dir is None:
+        return jieba.posseg.POSTokenizer(tokenizer)
+    path = cache_dir / "jieba-word-tags.marshal"
+    table: dict[str, str] | None = None
+    if path.is_file():
+        try:
+            table = marshal.loads(path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            table = None
+    if table is None:
+        built = jieba.posseg.POSTokenizer(tokenizer)
+        path.write_bytes(marshal.dumps(built.word_tag_tab))
+        return built
+    pos = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+    pos.tokenizer = tokenizer
+    pos.word_tag_tab = table
+    return pos
+
+
+class CharSegmenter:
+    """One token per character: the spaCy default for ``zh``, kept as a baseline."""
+
+    name = "char"
+    version = "char"
+
+    def __init__(self, user_words: Mapping[str, str] | None = None, **_: Any) -> None:
+        self.user_words = dict(user_words or {})
+
+    def add_words(self, words: Mapping[str, str]) -> None:
+        self.user_words.update(words)
+
+    def cut(self, text: str) -> list[tuple[str, str]]:
+        return [(ch, "x") for ch in text]
+
+    def freq(self, word: str) -> int:
+        return 0
+
+
+def make_segmenter(kind: str, user_words: Mapping[str, str] | None = None, cache_dir: Path | None = None) -> Any:
+    if kind == "jieba":
+        return JiebaSegmenter(user_words, pos=True, cache_dir=cache_dir)
+    if kind == "jieba-cut":
+        return JiebaSegmenter(user_words, pos=False, cache_dir=cache_dir)
+    if kind == "char":
+        return CharSegmenter(user_words)
+    from .errors import Errors
+
+    raise ValueError("E301 " + Errors.E301.format(value=kind, valid=", ".join(SEGMENTERS)))
+
+
+def segment(segmenter: Any, text: str) -> list[Token]:
+    """Tokens with offsets into ``text`` (segmentation runs on the normalised form)."""
+    norm = normalise(text)
+    tokens: list[Token] = []
+    pos = 0
+    for word, tag in segmenter.cut(norm):
+        if not word:
+            continue
+        tokens.append(Token(pos, pos + len(word), tag, segmenter.freq(word)))
+        pos += len(word)
+    return tokens
+
+
+class TxTokenizer:
+    """spaCy tokenizer: segments the normalised text, returns tokens of the original."""
+
+    def __init__(self, vocab: Vocab, segmenter: Any) -> None:
+        self.vocab = vocab
+        self.segmenter = segmenter
+
+    def __call__(self, text: str) -> Doc:
+        limit = len(text) if len(text) <= MAX_SEGMENT_CHARS else MAX_SEGMENT_CHARS
+        head = text[:limit]
+        tokens = segment(self.segmenter, head)
+        if limit < len(text):
+            tokens.append(Token(limit, len(text), TAIL_TAG))  # the unsegmented rest, one token
+        words = [text[t.start : t.end] for t in tokens]
+        words, spaces = get_words_and_spaces(words, text)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        norm = normalise(text)
+        by_start = {t.start: t for t in tokens}
+        for token in doc:
+            seg = by_start.get(token.idx)
+            token.tag_ = seg.tag if seg else "x"
+            if seg is not None and seg.freq:
+                token._.tx_freq = seg.freq
+            folded = norm[token.idx : token.idx + len(token.text)]
+            if folded != token.text:
+                token.norm_ = folded
+        return doc
+
+    # spaCy calls these when saving/loading a pipeline; the dictionary is rebuilt from
+    # curation on every build, so there is nothing of ours to store
+    def to_bytes(self, **_: Any) -> bytes:
+        return b""
+
+    def from_bytes(self, _data: bytes, **_: Any) -> TxTokenizer:
+        return self
+
+
+@spacy.registry.tokenizers("tx.tokenizer.v1")
+def create_tokenizer(segmenter: str = "jieba") -> Callable[[Language], TxTokenizer]:
+    def factory(nlp: Language) -> TxTokenizer:
+        return TxTokenizer(nlp.vocab, make_segmenter(segmenter))
+
+    return factory
+
+
+# ---------------------------------------------------------------- components
+
+
+def _longest_first(existing: Iterable[SpacySpan], new: Iterable[SpacySpan]) -> list[SpacySpan]:
+    return filter_spans([*existing, *new])
+
+
+@Language.factory("tx_curated_ruler_v1", default_config={"spans_key": SPANS_KEY})
+def make_curated_ruler(nlp: Language, name: str, spans_key: str) -> SpanRuler:
+    """A SpanRuler matching curated names on token NORMs; patterns come from curation
+    (:func:`build_nlp`), each with ``id`` = the entity IRI and ``label`` = its type."""
+    return SpanRuler(
+        nlp,
+        name,
+        spans_key=spans_key,
+        spans_filter=_longest_first,
+        phrase_matcher_attr="NORM",
+        overwrite=True,
+        validate=False,
+    )
+
+
+class CuratedGazetteer:
+    """Character-level leftmost-longest matching of curated names on the normalised text.
+
+    The graph's mentions come from here (offsets must not depend on segmentation); each
+    is credited to the ruler when the ruler found the same span, else to this component.
+    """
+
+    def __init__(
+        self,
+        names: Mapping[str, str] | None = None,
+        types: Mapping[str, str] | None = None,
+        iris: Mapping[str, str] | None = None,
+    ) -> None:
+        self.set_names(names or {}, types or {}, iris or {})
+
+    def set_names(self, names: Mapping[str, str], types: Mapping[str, str], iris: Mapping[str, str]) -> None:
+        normalised: dict[str, str] = {}
+        for name, target in names.items():
+            normalised[normalise(name)] = target  # last wins, as in Gazetteer
+        self.gazetteer = Gazetteer(normalised, rule=GAZETTEER_RULE)
+        self.types = dict(types)
+        self.iris = dict(iris)
+
+    def find(self, doc_id: str, text: str, ruler_spans: set[tuple[int, int, str]] | None = None) -> list[Mention]:
+        norm = normalise(text)
+        found: list[Mention] = []
+        for m in self.gazetteer.find(doc_id, norm):
+            iri = self.iris.get(m.target, m.target)
+            rule = RULER_RULE if ruler_spans and (m.span.start, m.span.end, iri) in ruler_spans else GAZETTEER_RULE
+            found.append(Mention(doc_id, m.span, m.target, text[m.span.start : m.span.end], rule))
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc_id = doc.user_data.get("tx_doc_id", "<doc>")
+        ruler = {(s.start_char, s.end_char, s.id_) for s in doc.spans.get(SPANS_KEY, [])}
+        mentions = self.find(doc_id, doc.text, ruler)
+        doc._.tx_mentions = tuple(mentions)
+        ents = []
+        for m in mentions:
+            span = doc.char_span(
+                m.span.start,
+                m.span.end,
+                label=self.types.get(m.target, "term"),
+                kb_id=self.iris.get(m.target, m.target),
+            )
+            if span is not None:
+                ents.append(span)
+        doc.ents = filter_spans(ents)
+        return doc
+
+
+@Language.factory("tx_gazetteer_v1")
+def make_gazetteer(nlp: Language, name: str) -> CuratedGazetteer:
+    return CuratedGazetteer()
+
+
+class Discovery:
+    """Proposes names curation does not know (rules in :mod:`tx_graph.discover`)."""
+
+    def __init__(self, lexicon: Any = None) -> None:
+        self.lexicon = lexicon
+
+    def __call__(self, doc: Doc) -> Doc:
+        from .discover import propose
+
+        document = doc.user_data.get("tx_document")
+        if document is None or self.lexicon is None:
+            return doc
+        doc._.tx_proposals = tuple(propose(document, _tokens(doc), doc._.tx_mentions, self.lexicon))
+        return doc
+
+
+@Language.factory("tx_discovery_v1")
+def make_discovery(nlp: Language, name: str) -> Discovery:
+    return Discovery()
+
+
+class Relations:
+    """Relations, figures and years read from sentences (rules in :mod:`tx_graph.relations`)."""
+
+    def __init__(self, lexicon: Any = None) -> None:
+        self.lexicon = lexicon
+
+    def __call__(self, doc: Doc) -> Doc:
+        from .relations import extract
+
+        document = doc.user_data.get("tx_document")
+        if document is None or self.lexicon is None:
+            return doc
+        facts, figures = extract(document, doc._.tx_mentions, doc._.tx_proposals, self.lexicon)
+        doc._.tx_facts = tuple(facts)
+        doc._.tx_figures = tuple(figures)
+        return doc
+
+
+@Language.factory("tx_relations_v1")
+def make_relations(nlp: Language, name: str) -> Relations:
+    return Relations()
+
+
+def _tokens(doc: Doc) -> list[Token]:
+    return [
+        Token(t.idx, t.idx + len(t.text), t.tag_, t._.tx_freq) for t in doc if not t.is_space and t.tag_ != TAIL_TAG
+    ]
+
+
+# ---------------------------------------------------------------- assembly
+
+
+_USER_TAGS = {"place": "ns", "park": "ns", "org": "nt"}
+
+
+def build_nlp(
+    lexicon: Any,
+    *,
+    segmenter: str = "jieba",
+    cache_dir: Path | None = None,
+    components: Sequence[str] = COMPONENTS,
+) -> Language:
+    """The pipeline for one curation: ``lexicon`` (:class:`tx_graph.discover.Lexicon`)
+    supplies the names for the user dictionary, the ruler and the gazetteer."""
+    from .model import ENTITY_TYPES
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "tx.tokenizer.v1", "segmenter": "char"}}})
+    user_words = {}
+    for name, target in lexicon.names.items():
+        kind = ENTITY_TYPES.get(lexicon.types.get(target, ""), "term")
+        user_words[normalise(name)] = _USER_TAGS.get(kind, "nz")
+    nlp.tokenizer = TxTokenizer(nlp.vocab, make_segmenter(segmenter, user_words, cache_dir))
+    for component in components:
+        nlp.add_pipe(component)
+    if "tx_curated_ruler_v1" in components:
+        ruler = nlp.get_pipe("tx_curated_ruler_v1")
+        ruler.add_patterns(  # type: ignore[attr-defined]
+            [
+                {"label": lexicon.types.get(t, "term"), "pattern": n, "id": lexicon.iri(t)}
+                for n, t in lexicon.names.items()
+            ]
+        )
+    if "tx_gazetteer_v1" in components:
+        gaz = nlp.get_pipe("tx_gazetteer_v1")
+        gaz.set_names(lexicon.names, lexicon.types, {t: lexicon.iri(t) for t in set(lexicon.names.values())})  # type: ignore[attr-defined]
+    for name in ("tx_discovery_v1", "tx_relations_v1"):
+        if name in components:
+            nlp.get_pipe(name).lexicon = lexicon  # type: ignore[attr-defined]
+    nlp.meta["name"] = "tx_graph_zh"
+    nlp.meta["version"] = NLP_VERSION.split(".v")[-1]
+    return nlp
+
+
+def analyse(nlp: Language, document: Document) -> Analysis:
+    """Run the pipeline over one document and collect what every stage found."""
+    doc = nlp.make_doc(document.text)
+    doc.user_data["tx_doc_id"] = document.id
+    doc.user_data["tx_document"] = document
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return Analysis(
+        doc_id=document.id,
+        mentions=tuple(doc._.tx_mentions),
+        proposals=tuple(doc._.tx_proposals),
+        facts=tuple(doc._.tx_facts),
+        figures=tuple(doc._.tx_figures),
+        tokens=len(doc),
+        truncated=len(document.text) > MAX_SEGMENT_CHARS,
+    )
+
+
+def analyse_all(nlp: Language, documents: Iterable[Document]) -> Iterator[Analysis]:
+    for document in documents:
+        yield analyse(nlp, document)
+
+
+def tool_versions(segmenter: str = "jieba") -> tuple[tuple[str, str], ...]:
+    """Versions recorded on the build run (tx:modelVersion)."""
+    import importlib.metadata as md
+
+    def version(pkg: str) -> str:
+        try:
+            return md.version(pkg)
+        except md.PackageNotFoundError:
+            return "absent"
+
+    return (
+        ("tx-nlp", NLP_VERSION),
+        ("spacy", spacy.__version__),
+        ("segmenter", segmenter),
+        ("jieba", version("jieba")),
+        ("opencc", version("opencc") if version("opencc") != "absent" else version("OpenCC")),
+    )
+
+
+def span_of(token: Token) -> Span:
+    return Span(token.start, token.end)

@@ -1,0 +1,520 @@
+"""The review loop: ``curation/candidates.yaml`` out, curators' decisions back into curation.
+
+``tx-graph candidates`` writes the queue (:func:`write_candidates`): candidates grouped by
+the document they were first found in, best score first, each with its evidence and an
+empty ``decision:``. A curator sets, per candidate::
+
+    decision: accept            # optionally after editing type, label, parent, aliases, id
+    decision: {merge: wuzhen}   # (or `merge: wuzhen`) its surface forms become aliases
+    decision: reject            # remembered in the file's `rejected:` list, never proposed again
+
+and, per figure, ``accept`` or ``reject``. The next ``tx-graph build`` (or ``candidates``)
+applies the decisions (:func:`apply_decisions`) by editing curation YAML *as text*, so
+the curators' comments and order stay: accepted entities and figures are appended to
+``curation/accepted.yaml``; merged aliases are inserted into the merged entity's own
+``aliases:`` line. If the edited curation would not load, every edit is rolled back and
+the problems are reported; decisions stay in the queue.
+
+>>> yaml_scalar("一园两区"), yaml_scalar("“金凤凰”引才计划"), yaml_scalar("a: b")
+('一园两区', '“金凤凰”引才计划', '"a: b"')
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import CurationError, Errors, Problem, TxGraphError
+from .model import ENTITY_TYPES, Candidate, Document, Figure
+
+__all__ = [
+    "ACCEPTED_FILE",
+    "Decisions",
+    "ReviewError",
+    "apply_decisions",
+    "read_rejected",
+    "write_candidates",
+    "yaml_scalar",
+]
+
+ACCEPTED_FILE = "accepted.yaml"
+QUEUE_FILE = "candidates.yaml"
+EVIDENCE_CONTEXT = 24
+MAX_EVIDENCE = 3
+
+
+class ReviewError(TxGraphError):
+    """Decisions in candidates.yaml could not be applied; nothing was changed."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(
+            "\n".join(["review decisions not applied (curation unchanged):", *(f"  {p}" for p in problems)])
+        )
+
+
+_PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#\[\]{},]*$")
+
+
+def yaml_scalar(value: object) -> str:
+    """A YAML scalar for ``value``: plain when safe, else JSON-quoted (valid YAML)."""
+    text = str(value)
+    if (
+        text
+        and _PLAIN.match(text)
+        and text.strip() == text
+        and text.lower() not in ("null", "true", "false", "yes", "no", "~")
+    ):
+        try:
+            if yaml.safe_load(text) == text:
+                return text
+        except yaml.YAMLError:
+            pass
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _flow(values: Iterable[object]) -> str:
+    return "[" + ", ".join(yaml_scalar(v) for v in values) + "]"
+
+
+# ---------------------------------------------------------------- writing the queue
+
+
+def _evidence(p: Any, docs: dict[str, Document]) -> str:
+    doc = docs.get(p.doc_id)
+    if doc is None:
+        return f"{p.doc_id} {p.span.start}-{p.span.end}"
+    a, b = p.span.start, p.span.end
+    left = doc.text[max(0, a - EVIDENCE_CONTEXT) : a].replace("\n", " ")
+    right = doc.text[b : b + EVIDENCE_CONTEXT].replace("\n", " ")
+    return f"{p.doc_id} {a}-{b}: …{left}【{doc.text[a:b]}】{right}…"
+
+
+def write_candidates(
+    path: Path,
+    candidates: Sequence[Candidate],
+    figures: Sequence[Figure],
+    documents: Sequence[Document],
+    root: Path | None = None,
+) -> Path:
+    """Write the review queue, keeping the file's ``rejected:`` memory."""
+    rejected = _read(path).get("rejected") or [] if path.is_file() else []
+    docs = {d.id: d for d in documents}
+    order = {d.id: i for i, d in enumerate(documents)}
+    groups: dict[str, list[Candidate]] = {}
+    for c in candidates:
+        first = min(c.mentions, key=lambda p: (order.get(p.doc_id, 1 << 30), p.span.start)) if c.mentions else None
+        groups.setdefault(first.doc_id if first else "", []).append(c)
+    lines = [
+        "# Review queue written by `tx-graph candidates`: names and figures found in the corpus",
+        "# that curation does not have yet, best first, grouped by the document they were first",
+        "# found in. For each one set `decision:` to",
+        "#   accept            (edit type / label / parent / aliases / id first if needed)",
+        "#   merge: <entity>   (an id, label or alias of a curated entity: the surface forms",
+        "#                      become its aliases)",
+        "#   reject            (remembered under `rejected:`, never proposed again)",
+        "# and run `tx-graph build`: decisions are applied to the curation YAML (accepted",
+        "# entities and figures are appended to curation/accepted.yaml) and leave this queue.",
+        f"# Types: {', '.join(sorted(ENTITY_TYPES))}.",
+        "",
+        "candidates:",
+    ]
+    for doc_id in sorted(groups, key=lambda d: order.get(d, 1 << 30)):
+        title = docs[doc_id].title if doc_id in docs else ""
+        lines.append(f"  # ---- {doc_id} {title}".rstrip())
+        for c in sorted(groups[doc_id], key=lambda c: (-c.score, c.label)):
+            lines += _candidate_lines(c, docs)
+    if not candidates:
+        lines[-1] = "candidates: []"
+    lines += ["", "figures:" if figures else "figures: []"]
+    for f in figures:
+        lines += _figure_lines(f, docs)
+    lines += ["", "# Rejected by a curator: never proposed again.", "rejected:" if rejected else "rejected: []"]
+    for r in rejected:
+        if isinstance(r, dict):
+            lines.append("  - {" + ", ".join(f"{k}: {yaml_scalar(v)}" for k, v in r.items()) + "}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _candidate_lines(c: Candidate, docs: dict[str, Document]) -> list[str]:
+    out = [
+        f"  - id: {c.id}",
+        f"    label: {yaml_scalar(c.label)}",
+        f"    type: {c.type}",
+        f"    score: {c.score}",
+        f"    count: {c.count}",
+    ]
+    if c.parent:
+        out.append(f"    parent: {yaml_scalar(c.parent)}")
+    out.append(f"    aliases: {_flow(c.aliases)}")
+    out.append(f"    rules: {_flow(c.rules)}")
+    if c.kind == "alias":
+        out.append("    # looks like another form of a curated entity: consider `merge`")
+    out.append("    evidence:")
+    for p in [p for p in c.mentions if p.rule != "discover.repeat.v1"][:MAX_EVIDENCE]:
+        out.append(f"      - {yaml_scalar(_evidence(p, docs))}")
+    out.append("    decision:")
+    return out
+
+
+def figure_key(f: Any) -> str:
+    return f"{f.indicator}|{f.area}|{f.period}|{f.kind}|{f.value}{f.unit}"
+
+
+def _figure_lines(f: Figure, docs: dict[str, Document]) -> list[str]:
+    doc = docs.get(f.doc_id)
+    quote = doc.text[f.span.start : f.span.end] if doc else ""
+    return [
+        f"  - indicator: {f.indicator}",
+        f"    area: {f.area}",
+        f"    period: {f.period}",
+        f"    value: {yaml_scalar(f.value)}",
+        f"    unit: {yaml_scalar(f.unit)}",
+        f"    kind: {f.kind}",
+        f"    quote: {yaml_scalar(quote)}",
+        f"    rule: {f.rule}",
+        f"    evidence: {yaml_scalar(_evidence(f, docs))}",
+        "    decision:",
+    ]
+
+
+# ---------------------------------------------------------------- reading decisions
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def read_rejected(path: Path) -> list[str]:
+    """Labels (and ``figure:<key>`` strings) curators have rejected."""
+    if not path.is_file():
+        return []
+    out = []
+    for r in _read(path).get("rejected") or []:
+        if isinstance(r, dict):
+            if r.get("label"):
+                out.append(str(r["label"]))
+            if r.get("figure"):
+                out.append(f"figure:{r['figure']}")
+    return out
+
+
+@dataclass
+class Decisions:
+    accept: list[dict[str, Any]] = field(default_factory=list)
+    merge: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+    reject: list[dict[str, Any]] = field(default_factory=list)
+    accept_figures: list[dict[str, Any]] = field(default_factory=list)
+    reject_figures: list[dict[str, Any]] = field(default_factory=list)
+    pending: list[dict[str, Any]] = field(default_factory=list)
+    pending_figures: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.accept or self.merge or self.reject or self.accept_figures or self.reject_figures)
+
+
+def read_decisions(path: Path) -> Decisions:
+    out = Decisions()
+    data = _read(path)
+    rel = path.name
+    for item in data.get("candidates") or []:
+        if not isinstance(item, dict):
+            continue
+        decision = item.get("decision")
+        if decision in (None, ""):
+            out.pending.append(item)
+        elif isinstance(decision, dict) and "merge" in decision:
+            out.merge.append((item, str(decision["merge"])))
+        elif isinstance(decision, str) and decision.strip().startswith("merge"):
+            target = decision.strip()[len("merge") :].lstrip(": ").strip()
+            if target:
+                out.merge.append((item, target))
+            else:
+                out.problems.append(Problem(rel, None, None, "E303", Errors.E303.format(value=decision)))
+        elif str(decision).strip() == "accept":
+            out.accept.append(item)
+        elif str(decision).strip() == "reject":
+            out.reject.append(item)
+        else:
+            out.problems.append(Problem(rel, None, None, "E303", Errors.E303.format(value=decision)))
+    for item in data.get("figures") or []:
+        if not isinstance(item, dict):
+            continue
+        decision = str(item.get("decision") or "").strip()
+        if not decision:
+            out.pending_figures.append(item)
+        elif decision == "accept":
+            out.accept_figures.append(item)
+        elif decision == "reject":
+            out.reject_figures.append(item)
+        else:
+            out.problems.append(Problem(rel, None, None, "E309", Errors.E309.format(value=decision)))
+    return out
+
+
+# ---------------------------------------------------------------- applying them
+
+
+def apply_decisions(curation_dir: Path, root: Path | None = None) -> list[str]:
+    """Apply the decisions in ``curation_dir/candidates.yaml``; return what was done.
+
+    Raises :class:`ReviewError` (and changes nothing) when a decision is invalid or the
+    edited curation would not load."""
+    from .curation import load_curation, resolve_name
+
+    queue = curation_dir / QUEUE_FILE
+    if not queue.is_file():
+        return []
+    decisions = read_decisions(queue)
+    if decisions.problems:
+        raise ReviewError(decisions.problems)
+    if not decisions.any:
+        return []
+    curation = load_curation(curation_dir, root)
+    snapshots: dict[Path, str | None] = {}
+
+    def edit(path: Path, text: str) -> None:
+        if path not in snapshots:
+            snapshots[path] = path.read_text(encoding="utf-8") if path.is_file() else None
+        path.write_text(text, encoding="utf-8")
+
+    done: list[str] = []
+    problems: list[Problem] = []
+    used_names = {n for e in curation.entities.values() for n in (*e.names, e.id)}
+    accepted_file = curation_dir / ACCEPTED_FILE
+    today = date.today().isoformat()
+    batch = {str(item.get("label", "")) for item in decisions.accept}
+    for item in decisions.accept:
+        label, etype, ident = (
+            str(item.get("label", "")).strip(),
+            str(item.get("type", "")).strip(),
+            str(item.get("id", "")).strip(),
+        )
+        if etype not in ENTITY_TYPES:
+            problems.append(
+                Problem(
+                    QUEUE_FILE,
+                    None,
+                    None,
+                    "E305",
+                    Errors.E305.format(value=etype, valid=", ".join(sorted(ENTITY_TYPES))),
+                )
+            )
+            continue
+        aliases = [str(a) for a in (item.get("aliases") or []) if str(a) != label and str(a) not in used_names]
+        clash = next((n for n in (ident, label) if n in used_names), None)
+        if clash:
+            other = resolve_name(clash, curation)
+            problems.append(
+                Problem(
+                    QUEUE_FILE, None, None, "E306", Errors.E306.format(value=label, other=other.id if other else clash)
+                )
+            )
+            continue
+        parent = item.get("parent")
+        if parent and resolve_name(str(parent), curation) is None and str(parent) not in batch:
+            parent = None  # an unknown parent would make curation invalid; the curator can add it
+        evidence = (item.get("evidence") or [""])[0]
+        lines = [f"  - id: {ident}", f"    type: {etype}", f"    label: {yaml_scalar(label)}"]
+        if aliases:
+            lines.append(f"    aliases: {_flow(aliases)}")
+        if parent:
+            lines.append(f"    parent: {yaml_scalar(parent)}")
+        lines.append(f"    notes: {yaml_scalar(f'accepted from candidates.yaml {today}; {evidence}')}")
+        edit(accepted_file, _append_to_section(_read_text(accepted_file, snapshots), "entities", lines))
+        used_names |= {label, ident, *aliases}
+        done.append(f"accepted {label} ({etype}) as {ident} → {ACCEPTED_FILE}")
+    for item, target_name in decisions.merge:
+        target = resolve_name(target_name, curation)
+        if target is None:
+            problems.append(Problem(QUEUE_FILE, None, None, "E304", Errors.E304.format(value=target_name)))
+            continue
+        forms = [str(item.get("label", "")), *[str(a) for a in item.get("aliases") or []]]
+        new = [f for f in dict.fromkeys(forms) if f and f not in used_names and f != target.label]
+        if not new:
+            done.append(f"merged {item.get('label')} into {target.id} (already known)")
+            continue
+        path = curation_dir / f"{target.file}.yaml"
+        try:
+            text = _add_aliases(_read_text(path, snapshots), target.id, new)
+        except ValueError as exc:
+            problems.append(Problem(path.name, None, None, "E304", str(exc)))
+            continue
+        edit(path, text)
+        used_names |= set(new)
+        done.append(f"merged {', '.join(new)} into {target.id} ({path.name})")
+    for item in decisions.accept_figures:
+        made_by = item.get("rule")
+        lines = [
+            f"  - indicator: {item.get('indicator')}",
+            f"    area: {yaml_scalar(item.get('area'))}",
+            f"    period: {item.get('period')}",
+            f"    value: {yaml_scalar(item.get('value'))}",
+            f"    unit: {yaml_scalar(item.get('unit'))}",
+            f"    kind: {item.get('kind')}",
+            f"    quote: {yaml_scalar(item.get('quote'))}",
+            f"    note: {yaml_scalar(f'accepted from candidates.yaml {today} ({made_by})')}",
+        ]
+        edit(accepted_file, _append_to_section(_read_text(accepted_file, snapshots), "observations", lines))
+        done.append(
+            f"accepted figure {item.get('indicator')} {item.get('period')} {item.get('value')}{item.get('unit')}"
+        )
+    if problems:
+        _restore(snapshots)
+        raise ReviewError(problems)
+    try:
+        load_curation(curation_dir, root)
+    except CurationError as exc:
+        _restore(snapshots)
+        raise ReviewError(exc.problems) from exc
+    # the queue keeps what is undecided; rejections are remembered
+    data = _read(queue)
+    rejected = list(data.get("rejected") or [])
+    for item in decisions.reject:
+        rejected.append({"label": str(item.get("label", "")), "type": str(item.get("type", "")), "date": today})
+        done.append(f"rejected {item.get('label')}")
+    for item in decisions.reject_figures:
+        key = "|".join(str(item.get(k)) for k in ("indicator", "area", "period", "kind"))
+        key += f"|{item.get('value')}{item.get('unit')}"
+        rejected.append({"figure": key, "date": today})
+        done.append(f"rejected figure {key}")
+    _rewrite_queue(queue, decisions, rejected)
+    return done
+
+
+def _read_text(path: Path, snapshots: dict[Path, str | None]) -> str:
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    return (
+        "# Entities and figures accepted from the review queue (curation/candidates.yaml).\n"
+        "# Written by tx-graph when a curator accepts a candidate; edit freely like any curation file.\n"
+    )
+
+
+def _restore(snapshots: dict[Path, str | None]) -> None:
+    for path, text in snapshots.items():
+        if text is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_text(text, encoding="utf-8")
+
+
+def _append_to_section(text: str, key: str, entry: list[str]) -> str:
+    """Insert ``entry`` lines at the end of top-level ``key:``'s block (created if absent)."""
+    lines = text.splitlines()
+    header = next((i for i, ln in enumerate(lines) if re.match(rf"^{key}:\s*(#.*)?$", ln)), None)
+    if header is None:
+        if any(re.match(rf"^{key}:\s*\[\]\s*$", ln) for ln in lines):
+            lines = [f"{key}:" if re.match(rf"^{key}:\s*\[\]\s*$", ln) else ln for ln in lines]
+            header = next(i for i, ln in enumerate(lines) if ln == f"{key}:")
+        else:
+            if lines and lines[-1].strip():
+                lines.append("")
+            lines.append(f"{key}:")
+            header = len(lines) - 1
+    end = header + 1
+    while end < len(lines) and (not lines[end].strip() or lines[end].startswith((" ", "\t", "#"))):
+        end += 1
+    # keep trailing blank lines and comments that introduce the next section after the entry
+    insert = end
+    while insert > header + 1 and (not lines[insert - 1].strip() or lines[insert - 1].startswith("#")):
+        insert -= 1
+    lines[insert:insert] = ["", *entry] if insert > header + 1 else entry
+    return "\n".join(lines) + "\n"
+
+
+def _add_aliases(text: str, entity_id: str, new: list[str]) -> str:
+    """Add aliases to the entity ``entity_id`` in a curation file, editing only its block."""
+    lines = text.splitlines()
+    start = next(
+        (
+            i
+            for i, ln in enumerate(lines)
+            if re.match(rf"^(\s*)-\s+id:\s*['\"]?{re.escape(entity_id)}['\"]?\s*(#.*)?$", ln)
+        ),
+        None,
+    )
+    if start is None:
+        raise ValueError(f"entity '{entity_id}' not found as `- id: {entity_id}` in this file")
+    indent = len(lines[start]) - len(lines[start].lstrip(" ")) + 2
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip(" ")) >= indent):
+        end += 1
+    block = range(start, end)
+    alias_line = next(
+        (
+            i
+            for i in block
+            if re.match(rf"^\s{{{indent}}}aliases:", lines[i]) or (i == start and "aliases:" in lines[i])
+        ),
+        None,
+    )
+    if alias_line is not None:
+        line = lines[alias_line]
+        m = re.match(r"^(\s*(?:-\s+)?aliases:\s*)\[(.*)\](\s*(#.*)?)$", line)
+        if m:
+            inner = m.group(2).strip()
+            joined = (inner + ", " if inner else "") + ", ".join(yaml_scalar(a) for a in new)
+            lines[alias_line] = f"{m.group(1)}[{joined}]{m.group(3)}"
+        else:
+            # block list: items follow on deeper-indented `- ` lines
+            last = alias_line
+            item_indent = None
+            for i in range(alias_line + 1, end):
+                if re.match(r"^\s*-\s", lines[i]):
+                    last, item_indent = i, len(lines[i]) - len(lines[i].lstrip(" "))
+                elif lines[i].strip():
+                    break
+            pad = " " * (item_indent if item_indent is not None else indent + 2)
+            lines[last + 1 : last + 1] = [f"{pad}- {yaml_scalar(a)}" for a in new]
+    else:
+        label_line = next((i for i in block if re.match(rf"^\s{{{indent}}}label:", lines[i])), start)
+        lines.insert(label_line + 1, f"{' ' * indent}aliases: {_flow(new)}")
+    return "\n".join(lines) + ("\n" if text.endswith("\n") else "")
+
+
+def _rewrite_queue(queue: Path, decisions: Decisions, rejected: list[dict[str, Any]]) -> None:
+    """The queue without the decided entries, in the layout it was written in."""
+    header = [ln for ln in queue.read_text(encoding="utf-8").splitlines() if ln.startswith("#")][:11]
+    lines = [*header, "", "candidates:" if decisions.pending else "candidates: []"]
+    for item in decisions.pending:
+        lines += _entry_lines(item)
+    lines += ["", "figures:" if decisions.pending_figures else "figures: []"]
+    for item in decisions.pending_figures:
+        lines += _entry_lines(item)
+    lines += ["", "# Rejected by a curator: never proposed again.", "rejected:" if rejected else "rejected: []"]
+    for r in rejected:
+        lines.append("  - {" + ", ".join(f"{k}: {yaml_scalar(v)}" for k, v in r.items()) + "}")
+    queue.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _entry_lines(item: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    for n, (key, value) in enumerate(item.items()):
+        lead = "  - " if n == 0 else "    "
+        if key == "decision":
+            continue
+        if isinstance(value, list) and key == "evidence":
+            out.append(f"{lead}{key}:")
+            out += [f"      - {yaml_scalar(v)}" for v in value]
+        elif isinstance(value, list):
+            out.append(f"{lead}{key}: {_flow(value)}")
+        else:
+            out.append(f"{lead}{key}: {yaml_scalar(value)}")
+    out.append("    decision:")
+    return out

@@ -1,0 +1,169 @@
+"""The spaCy pipeline: segmentation on the original text's offsets, traditional characters
+and full-width forms matched through normalisation, curated mentions identical to the
+character gazetteer, registered factories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from tx_graph.build import glossary_index
+from tx_graph.config import Paths
+from tx_graph.curation import load_curation
+from tx_graph.discover import Lexicon, normalise
+from tx_graph.gazetteer import Gazetteer, gazetteer_names
+from tx_graph.ingest import corpus_files, ingest_corpus, ingest_text
+from tx_graph.nlp import (
+    COMPONENTS,
+    GAZETTEER_RULE,
+    RULER_RULE,
+    JiebaSegmenter,
+    analyse,
+    build_nlp,
+    make_segmenter,
+    segment,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SMALL = """\
+entities:
+  - {id: tongxiang, type: county-city, label: 桐乡市, aliases: [桐乡]}
+  - {id: puyuan, type: town, label: 濮院镇, aliases: [濮院], parent: 桐乡市}
+  - {id: fengming, type: subdistrict, label: 凤鸣街道, aliases: [凤鸣], parent: 桐乡市}
+  - {id: xinfengming, type: company, label: 新凤鸣集团股份有限公司, aliases: [新凤鸣]}
+  - {id: puyuan-fashion-center, type: landmark, label: 濮院时尚中心, parent: 濮院镇}
+  - {id: g320, type: landmark, label: 320国道, parent: 桐乡市}
+"""
+
+
+@pytest.fixture(scope="module")
+def small_lexicon(tmp_path_factory: pytest.TempPathFactory) -> Lexicon:
+    folder = tmp_path_factory.mktemp("curation")
+    (folder / "places.yaml").write_text(SMALL, encoding="utf-8")
+    return Lexicon.from_curation(load_curation(folder))
+
+
+@pytest.fixture(scope="module")
+def small_nlp(small_lexicon: Lexicon) -> spacy.language.Language:
+    return build_nlp(small_lexicon)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> tuple[object, list, Lexicon]:
+    paths = Paths.at(ROOT)
+    curation = load_curation(paths.curation, paths.root)
+    documents, _ = ingest_corpus(corpus_files(paths.corpus), curation.noise, paths.root)
+    targets = glossary_index(curation, documents).gazetteer_targets
+    return curation, documents, Lexicon.from_curation(curation, targets)
+
+
+def test_normalise_keeps_length_and_folds_width_and_script() -> None:
+    text = "濮院鎮（２０１８）發展“一園兩區”ＡＢＣ"
+    folded = normalise(text)
+    assert len(folded) == len(text)
+    assert folded == "濮院镇(2018)发展“一园两区”ABC"
+    assert normalise("") == "" and normalise("abc") == "abc"
+
+
+def test_factories_are_registered_with_versioned_names(small_nlp: spacy.language.Language) -> None:
+    assert small_nlp.pipe_names == list(COMPONENTS)
+    for name in COMPONENTS:
+        assert name in spacy.language.Language.factories
+    assert "tx.tokenizer.v1" in spacy.registry.tokenizers.get_all()
+    assert small_nlp.lang == "zh"
+
+
+def test_tokens_are_slices_of_the_original_text(small_nlp: spacy.language.Language) -> None:
+    text = "濮院鎮推進濮院時尚中心建設，ＧＤＰ增長７％。"
+    doc = small_nlp.make_doc(text)
+    assert "".join(t.text_with_ws for t in doc) == text
+    for token in doc:
+        assert text[token.idx : token.idx + len(token.text)] == token.text
+    # the segmenter saw simplified, half-width text: the curated name is one token
+    assert "濮院時尚中心" in [t.text for t in doc]
+    assert any(t.norm_ == "濮院时尚中心" for t in doc)
+
+
+def test_curated_names_are_kept_whole_by_the_user_dictionary() -> None:
+    text = "推进濮院时尚中心建设"
+    plain = [text[t.start : t.end] for t in segment(make_segmenter("jieba"), text)]
+    loaded = [text[t.start : t.end] for t in segment(JiebaSegmenter({"濮院时尚中心": "ns"}), text)]
+    assert "濮院时尚中心" not in plain
+    assert "濮院时尚中心" in loaded
+
+
+def test_ruler_spans_carry_entity_iris(small_nlp: spacy.language.Language, small_lexicon: Lexicon) -> None:
+    doc = ingest_text("新闻\n濮院镇推进濮院时尚中心建设。")
+    analysis = analyse(small_nlp, doc)
+    ruled = [m for m in analysis.mentions if m.rule == RULER_RULE]
+    assert {m.target for m in ruled} >= {"puyuan", "puyuan-fashion-center"}
+    spacy_doc = small_nlp(doc.text)
+    ids = {s.id_ for s in spacy_doc.spans["tx_curated"]}
+    assert small_lexicon.iri("puyuan-fashion-center") in ids
+    assert {e.kb_id_ for e in spacy_doc.ents} >= {small_lexicon.iri("puyuan")}
+
+
+def test_fengming_inside_xinfengming_is_not_fengming(small_nlp: spacy.language.Language) -> None:
+    analysis = analyse(small_nlp, ingest_text("新闻\n新凤鸣在洲泉,凤鸣要与主城区联动发展。"))
+    found = [(m.surface, m.target) for m in analysis.mentions]
+    assert ("新凤鸣", "xinfengming") in found and ("凤鸣", "fengming") in found
+    assert [m.span.start for m in analysis.mentions if m.target == "fengming"] == [analysis.mentions[-1].span.start]
+
+
+def test_a_name_split_by_the_segmenter_is_still_found_and_credited_to_the_gazetteer(
+    small_nlp: spacy.language.Language,
+) -> None:
+    # "320国道改建" — whichever way jieba cuts the digits, the character matcher finds the name
+    analysis = analyse(small_nlp, ingest_text("新闻\n启动320国道改造项目,建设320创意广场。"))
+    g320 = [m for m in analysis.mentions if m.target == "g320"]
+    assert len(g320) == 1 and g320[0].surface == "320国道"
+    assert g320[0].rule in (RULER_RULE, GAZETTEER_RULE)
+    assert not any(m.surface.startswith("320创意") for m in analysis.mentions)
+
+
+def test_pipeline_mentions_equal_the_character_gazetteer_on_the_corpus(corpus: tuple[object, list, Lexicon]) -> None:
+    curation, documents, lexicon = corpus
+    nlp = build_nlp(lexicon, components=("tx_curated_ruler_v1", "tx_gazetteer_v1"))
+    targets = glossary_index(curation, documents).gazetteer_targets  # type: ignore[arg-type]
+    reference = Gazetteer(gazetteer_names(curation, targets))  # type: ignore[arg-type]
+    for doc in documents:
+        ours = [(m.span, m.target, m.surface) for m in analyse(nlp, doc).mentions]
+        theirs = [(m.span, m.target, m.surface) for m in reference.find(doc.id, doc.text)]
+        assert ours == theirs, doc.id
+        assert all(doc.text[s.start : s.end] == surface for s, _, surface in ours)
+
+
+def test_traditional_characters_give_the_same_mentions_at_the_original_offsets(
+    corpus: tuple[object, list, Lexicon],
+) -> None:
+    import opencc
+
+    _, documents, lexicon = corpus
+    nlp = build_nlp(lexicon, components=("tx_curated_ruler_v1", "tx_gazetteer_v1"))
+    source = next(d for d in documents if "濮院时尚中心" in d.text)
+    paragraph = source.text[: 1500]
+    traditional = opencc.OpenCC("s2t").convert(paragraph)
+    assert traditional != paragraph and len(traditional) == len(paragraph)
+    simple = analyse(nlp, ingest_text("新闻\n" + paragraph))
+    trad = analyse(nlp, ingest_text("新聞\n" + traditional))
+    assert [(m.span, m.target) for m in trad.mentions] == [(m.span, m.target) for m in simple.mentions]
+    assert all(traditional[m.span.start : m.span.end] == m.surface for m in trad.mentions)
+    assert len(trad.mentions) > 10
+
+
+def test_full_width_variants_match(small_nlp: spacy.language.Language) -> None:
+    analysis = analyse(small_nlp, ingest_text("新闻\n启动３２０国道改造。"))
+    assert [(m.surface, m.target) for m in analysis.mentions] == [("３２０国道", "g320")]
+
+
+def test_unknown_segmenter_is_a_coded_error() -> None:
+    with pytest.raises(ValueError, match=r"E301 unknown segmenter 'pkuseg' \(valid segmenters: jieba"):
+        make_segmenter("pkuseg")
+
+
+def test_char_segmenter_is_the_spacy_default_baseline() -> None:
+    tokens = segment(make_segmenter("char"), "濮院镇")
+    assert [(t.start, t.end) for t in tokens] == [(0, 1), (1, 2), (2, 3)]
