@@ -1,0 +1,290 @@
+"""Positions for the explorer's networks, computed once in Python so the browser never
+runs physics.
+
+networkx's force layout is dense below 500 nodes and needs scipy above it (which this
+project does not depend on), and even with scipy it takes minutes at 10,000 nodes. So
+large graphs are laid out piecewise: connected components are packed side by side, and
+a component too big for one force layout is split into Louvain communities, each laid
+out on its own and placed where a layout of the community graph puts it. Every call
+to :func:`networkx.spring_layout` therefore sees a few hundred nodes at most, and the
+whole layout is deterministic (fixed seeds, sorted iteration).
+
+Coordinates are in screen pixels at zoom 1: neighbouring nodes sit about
+:data:`SPACING` apart, so labels are readable when zoomed in.
+
+>>> import networkx as nx
+>>> pos = spread_layout(nx.path_graph(5))
+>>> sorted(pos) == [0, 1, 2, 3, 4] and all(len(p) == 2 for p in pos.values())
+True
+>>> radial = ego_layout(nx.star_graph(3), 0, {0: 0, 1: 1, 2: 1, 3: 1})
+>>> radial[0]
+(0.0, 0.0)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["SPACING", "ego_layout", "grouped_layout", "spread_layout"]
+
+SPACING = 70.0  # pixels between neighbours at zoom 1
+SPRING_MAX = 450  # largest graph handed to one spring_layout call (dense, O(n²) per step)
+SEED = 7
+
+Pos = dict[Any, tuple[float, float]]
+Key = Callable[[Any], Any]  # sort key over nodes: every ordering in here is deterministic
+
+
+def spread_layout(graph: nx.Graph, *, order: Key | None = None) -> Pos:
+    """A force-directed layout of any size: components packed, big ones split."""
+    pos = _layout(graph, order or _identity, depth=0)
+    return {n: (round(x, 1), round(y, 1)) for n, (x, y) in pos.items()}
+
+
+def grouped_layout(graph: nx.Graph, groups: Mapping[Any, Iterable[Any]], *, order: Key | None = None) -> Pos:
+    """Lay out each group (a head and its members) as a compact disc with the head at its
+    centre, then place the discs and the ungrouped nodes by the graph between them.
+
+    Used for the overview of big graphs, where a town's villages, landmarks and projects
+    collapse into the town until zoomed in: the town must sit in the middle of them.
+    """
+    import networkx as nx
+
+    key = order or _identity
+    owner: dict[Any, Any] = {}
+    local: dict[Any, Pos] = {}
+    radius: dict[Any, float] = {}
+    for head in sorted(groups, key=key):
+        members = [m for m in groups[head] if m in graph and m not in owner and m != head]
+        if head not in graph or not members:
+            continue
+        nodes = [head, *members]
+        for n in nodes:
+            owner[n] = head
+        sub = _layout(graph.subgraph(nodes).copy(), key, depth=0)
+        hx, hy = sub[head]
+        local[head] = {n: (x - hx, y - hy) for n, (x, y) in sub.items()}
+        radius[head] = max(math.hypot(x, y) for x, y in local[head].values()) + SPACING / 2
+    # the graph between units: a group is one node, everything else stands for itself
+    quotient = nx.Graph()
+    for n in sorted(graph, key=key):
+        unit = owner.get(n, n)
+        quotient.add_node(unit)
+    for a, b in graph.edges():
+        ua, ub = owner.get(a, a), owner.get(b, b)
+        if ua != ub:
+            w = quotient.get_edge_data(ua, ub, {"weight": 0})["weight"]
+            quotient.add_edge(ua, ub, weight=w + 1)
+    sizes = {u: radius.get(u, SPACING / 2) for u in quotient}
+    centres = _layout(quotient, key, depth=0, sizes=sizes)
+    pos: Pos = {}
+    for unit, (cx, cy) in centres.items():
+        if unit in local:
+            for n, (x, y) in local[unit].items():
+                pos[n] = (round(cx + x, 1), round(cy + y, 1))
+        else:
+            pos[unit] = (round(cx, 1), round(cy, 1))
+    return pos
+
+
+def ego_layout(
+    graph: nx.Graph,
+    centre: Any,
+    distance: Mapping[Any, int],
+    width: Callable[[Any], float] | None = None,
+) -> Pos:
+    """Rings around ``centre``: its neighbours on the first, theirs on the second, each
+    second-ring node next to the first-ring node it hangs from. Instant for any size,
+    and the same picture every time (no physics)."""
+    ring1 = sorted((n for n, d in distance.items() if d == 1), key=_identity)
+    angle: dict[Any, float] = {}
+    # room on the first ring for every label (``width``: a label's width in pixels)
+    need = sum((width(n) if width else SPACING) * 0.8 + 16 for n in ring1)
+    r1 = max(2.6 * SPACING, need / (2 * math.pi))
+    pos: Pos = {centre: (0.0, 0.0)}
+    for i, n in enumerate(ring1):
+        a = 2 * math.pi * i / max(1, len(ring1)) - math.pi / 2
+        angle[n] = a
+        pos[n] = (round(r1 * math.cos(a), 1), round(r1 * math.sin(a), 1))
+    ring2 = [n for n, d in distance.items() if d == 2]
+    anchor = {n: min((angle[m] for m in graph.neighbors(n) if m in angle), default=0.0) for n in ring2}
+    ring2.sort(key=lambda n: (anchor[n], _identity(n)))
+    r2 = max(r1 + 2.6 * SPACING, len(ring2) * SPACING * 0.6 / (2 * math.pi))
+    for i, n in enumerate(ring2):
+        # spread evenly but start where the first anchor is, so children face their parent
+        a = anchor[ring2[0]] + 2 * math.pi * i / max(1, len(ring2))
+        pos[n] = (round(r2 * math.cos(a), 1), round(r2 * math.sin(a), 1))
+    return pos
+
+
+# ---------------------------------------------------------------- internals
+
+
+def _identity(n: Any) -> Any:
+    return str(n)
+
+
+def _layout(graph: nx.Graph, key: Key, depth: int, sizes: Mapping[Any, float] | None = None) -> Pos:
+    import networkx as nx
+
+    n = graph.number_of_nodes()
+    if n == 0:
+        return {}
+    if n == 1:
+        return {next(iter(graph)): (0.0, 0.0)}
+    components = sorted(
+        (sorted(c, key=key) for c in nx.connected_components(graph)), key=lambda c: (-len(c), key(c[0]))
+    )
+    if len(components) > 1:
+        singles = [c[0] for c in components if len(c) == 1]
+        parts = [_layout(graph.subgraph(c).copy(), key, depth, sizes) for c in components if len(c) > 1]
+        return _pack(parts, singles, sizes)
+    if n == 2 and not sizes:
+        a, b = sorted(graph, key=key)
+        return {a: (-SPACING, 0.0), b: (SPACING, 0.0)}
+    if n <= SPRING_MAX and not sizes:
+        return _spring(graph, key)
+    if n <= SPRING_MAX and sizes:
+        # discs of different sizes: a plain layout scaled to the typical disc, then pushed
+        # apart just enough (scaling by the biggest would strand the small ones far away)
+        typical = sorted(sizes.get(v, SPACING / 2) for v in graph)[n // 2]  # sizes is set here
+        return _remove_overlap(_spring(graph, key, scale=typical / (SPACING / 2)), sizes)
+    return _split(graph, key, depth, sizes)
+
+
+def _spring(graph: nx.Graph, key: Key, scale: float = 1.0) -> Pos:
+    import networkx as nx
+
+    nodes = sorted(graph, key=key)
+    ordered = nx.Graph()
+    ordered.add_nodes_from(nodes)
+    ordered.add_edges_from(graph.edges(data=True))
+    raw = nx.spring_layout(ordered, seed=SEED, iterations=80 if len(nodes) < 150 else 50, method="force")
+    # networkx scales to [-1, 1]; give the picture an area proportional to what it holds
+    half = math.sqrt(len(nodes) * (SPACING / 2) ** 2 * 4.5) / 2 * scale
+    pos = {v: (float(raw[v][0]) * half, float(raw[v][1]) * half) for v in nodes}
+    # a hub's leaves end up on top of each other in a force layout: give each some room
+    return _remove_overlap(pos, dict.fromkeys(nodes, SPACING * 0.3 * scale), rounds=30)
+
+
+def _split(graph: nx.Graph, key: Key, depth: int, sizes: Mapping[Any, float] | None) -> Pos:
+    """One component too big for one spring layout: communities laid out separately."""
+    import networkx as nx
+
+    communities = [sorted(c, key=key) for c in nx.community.louvain_communities(graph, seed=SEED)]
+    communities.sort(key=lambda c: (-len(c), key(c[0])))
+    if len(communities) < 2 or depth > 6:
+        return _sunflower(graph, key, sizes)
+    # a community can still be huge (a hub's leaves stay with the hub): split it again
+    local: list[Pos] = [_layout(graph.subgraph(c).copy(), key, depth + 1, sizes) for c in communities]
+    radius: dict[int, float] = {}
+    for i, p in enumerate(local):
+        cx, cy = _centre(p)
+        local[i] = {v: (x - cx, y - cy) for v, (x, y) in p.items()}
+        radius[i] = max(math.hypot(x, y) for x, y in local[i].values()) + SPACING / 2
+    which = {v: i for i, c in enumerate(communities) for v in c}
+    quotient = nx.Graph()
+    quotient.add_nodes_from(range(len(communities)))
+    for a, b in graph.edges():
+        ia, ib = which[a], which[b]
+        if ia != ib:
+            w = quotient.get_edge_data(ia, ib, {"weight": 0})["weight"]
+            quotient.add_edge(ia, ib, weight=w + 1)
+    centres = _layout(quotient, lambda i: i, depth + 1, radius)
+    pos: Pos = {}
+    for i, (cx, cy) in centres.items():
+        for v, (x, y) in local[int(i)].items():
+            pos[v] = (cx + x, cy + y)
+    return pos
+
+
+def _sunflower(graph: nx.Graph, key: Key, sizes: Mapping[Any, float] | None) -> Pos:
+    """Fallback for a graph no split can break (a hub with thousands of leaves): the best
+    connected node in the middle, the rest on a Vogel spiral in breadth-first order."""
+    import networkx as nx
+
+    hub = max(sorted(graph, key=key), key=graph.degree)
+    order = [hub, *(v for v in nx.bfs_tree(graph, hub) if v != hub)]
+    golden = math.pi * (3 - math.sqrt(5))
+    pos: Pos = {}
+    spacing = max((sizes or {}).get(v, SPACING / 2) for v in order) * 1.6
+    for i, v in enumerate(order):
+        r = spacing * math.sqrt(i) * 0.8
+        pos[v] = (r * math.cos(i * golden), r * math.sin(i * golden))
+    return pos
+
+
+def _centre(pos: Pos) -> tuple[float, float]:
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+
+
+def _pack(parts: list[Pos], singles: list[Any], sizes: Mapping[Any, float] | None) -> Pos:
+    """Components as discs, biggest first, each placed at the first free spot on a spiral
+    around the ones already placed; isolated nodes in a grid underneath."""
+    placed: list[tuple[float, float, float]] = []
+    pos: Pos = {}
+    for part in parts:
+        cx, cy = _centre(part)
+        r = max(math.hypot(x - cx, y - cy) for x, y in part.values()) + SPACING * 0.8
+        x0, y0 = _free_spot(placed, r)
+        placed.append((x0, y0, r))
+        for v, (x, y) in part.items():
+            pos[v] = (x - cx + x0, y - cy + y0)
+    if singles:
+        top = max((y + r for _, y, r in placed), default=0.0) + SPACING
+        left = min((x - r for x, _, r in placed), default=0.0)
+        width = max((x + r for x, _, r in placed), default=0.0) - left
+        cell = max([SPACING * 1.3, *((sizes or {}).get(v, 0) * 2.2 for v in singles)])
+        # a block about twice as wide as high, centred under the components
+        per_row = max(1, min(int(max(width, cell) // cell), math.ceil(math.sqrt(len(singles) * 2))))
+        left = left + width / 2 - per_row * cell / 2 if placed else -per_row * cell / 2
+        for i, v in enumerate(singles):
+            pos[v] = (left + (i % per_row) * cell + cell / 2, top + (i // per_row) * cell)
+    return pos
+
+
+def _free_spot(placed: list[tuple[float, float, float]], r: float) -> tuple[float, float]:
+    if not placed:
+        return 0.0, 0.0
+    step = max(r, SPACING) / 2
+    t = 0.0
+    while True:
+        t += 1
+        # an Archimedean spiral: distance grows by ``step`` per quarter turn
+        a = t * 0.5
+        d = step * a / 1.2
+        x, y = d * math.cos(a), d * math.sin(a)
+        if all(math.hypot(x - px, y - py) >= r + pr for px, py, pr in placed):
+            return x, y
+
+
+def _remove_overlap(pos: Pos, sizes: Mapping[Any, float], rounds: int = 60) -> Pos:
+    """Push apart discs that overlap (numpy, all pairs: called on a few hundred discs)."""
+    import numpy as np
+
+    nodes = list(pos)
+    xy = np.array([pos[v] for v in nodes], dtype=float)
+    r = np.array([sizes.get(v, SPACING / 2) for v in nodes], dtype=float)
+    need = r[:, None] + r[None, :]
+    np.fill_diagonal(need, 0)
+    for _ in range(rounds):
+        delta = xy[:, None, :] - xy[None, :, :]
+        dist = np.hypot(delta[..., 0], delta[..., 1])
+        np.fill_diagonal(dist, np.inf)
+        overlap = np.clip(need - dist, 0, None)
+        if overlap.max() < 1:
+            break
+        # coincident centres get a deterministic nudge instead of a division by zero
+        safe = np.where(dist == 0, 1.0, dist)
+        unit = delta / safe[..., None]
+        unit[dist == 0] = (1.0, 0.0)
+        push = (unit * (overlap / 2)[..., None]).sum(axis=1)
+        xy += push * 0.6
+    return {v: (float(x), float(y)) for v, (x, y) in zip(nodes, xy, strict=True)}

@@ -1,0 +1,377 @@
+"""The offline explorer: pages generated from the real build, then opened in headless
+Chromium (Debian's ``/usr/bin/chromium``, driven by Playwright; never a downloaded
+browser) with every request that is not ``file://`` blocked and recorded.
+
+Screenshots of the index, the overview and an entity page go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tx_graph.api import RELATIONS, TYPE_NAMES, KnowledgeGraph
+from tx_graph.config import Paths
+from tx_graph.errors import TxGraphError
+from tx_graph.explore import ExplorerStats, generate, page_path
+from tx_graph.pipeline import BuildReport
+from tx_graph.vocab import BASE
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+WUZHEN = "entity/place-wuzhen.html"
+
+
+@pytest.fixture(scope="module")
+def site(built: tuple[Paths, BuildReport], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ExplorerStats]:
+    out = tmp_path_factory.mktemp("site") / "explorer"
+    return out, generate(built[0].store, out)
+
+
+@pytest.fixture(scope="module")
+def expected(kg: KnowledgeGraph) -> dict[str, int]:
+    """Node and edge counts the overview must show, asked of the store directly."""
+    types = " ".join(f"<{t}>" for t, name in TYPE_NAMES.items() if name != "candidate")
+    node = f"""?{{v}} a ?t{{v}} ; skos:prefLabel ?l{{v}} . VALUES ?t{{v}} {{{{ {types} }}}}
+               FILTER(LANG(?l{{v}}) = "zh" && STRSTARTS(STR(?{{v}}), "{BASE}id/"))"""
+    nodes = kg.select(f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {node.format(v='e')} }}")[0]["n"]
+    props = " ".join(f"<{p}>" for p in RELATIONS)
+    edges = kg.select(
+        f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{
+            VALUES ?p {{ {props} }} ?s ?p ?o . {node.format(v="s")} {node.format(v="o")} }} }}"""
+    )[0]["n"]
+    return {"nodes": nodes, "edges": edges}
+
+
+def overview_data(root: Path) -> dict[str, Any]:
+    text = (root / "overview.html").read_text(encoding="utf-8")
+    match = re.search(r"TXX\.overview\((\{.*\})\);</script>", text)
+    assert match, "overview.html carries its network data inline"
+    return json.loads(match.group(1))
+
+
+# ---------------------------------------------------------------- generation (no browser)
+
+
+def test_every_entity_year_document_and_place_has_a_page(site: tuple[Path, ExplorerStats], kg: KnowledgeGraph) -> None:
+    root, stats = site
+    for name in (
+        "index.html",
+        "overview.html",
+        "glossary.html",
+        "assets/vis-network.min.js",
+        "assets/vis-network.min.css",
+        "assets/explorer.js",
+        "assets/explorer.css",
+        "assets/search-index.js",
+    ):
+        assert (root / name).is_file(), name
+    graph = kg.to_networkx()
+    for iri in graph:
+        assert (root / page_path(iri[len(BASE) + 3 :])).is_file(), iri
+    docs = kg.select("SELECT ?d WHERE { ?d a foaf:Document }")
+    assert len(docs) == len(list((root / "doc").glob("*.html"))) > 0
+    assert (root / "place" / "place-wuzhen.html").is_file()
+    assert stats.pages == len(list(root.rglob("*.html")))
+    assert stats.largest[1] < 20_000_000
+
+
+def test_pages_reach_nothing_outside_the_folder(site: tuple[Path, ExplorerStats]) -> None:
+    """No page holds an http(s) URL; every local link and script resolves to a file."""
+    root, _ = site
+    missing: list[str] = []
+    for page in root.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"https?://", text), f"{page.relative_to(root)} holds a URL"
+        for ref in re.findall(r'(?:href|src)="([^"#]+)', text):
+            if not (page.parent / ref).resolve().is_file():
+                missing.append(f"{page.relative_to(root)} → {ref}")
+    assert not missing, missing[:10]
+    for asset in (root / "assets").iterdir():
+        text = asset.read_text(encoding="utf-8")
+        assert "sourceMappingURL" not in text and "cdnjs" not in text and "jsdelivr" not in text, asset.name
+
+
+def test_overview_data_matches_the_store(site: tuple[Path, ExplorerStats], expected: dict[str, int]) -> None:
+    data = overview_data(site[0])
+    assert (len(data["nodes"]), len(data["edges"])) == (expected["nodes"], expected["edges"])
+    hrefs = {n[0] for n in data["nodes"]}
+    assert WUZHEN in hrefs and "year/2018.html" in hrefs
+    assert not data["aggregate"], "the real graph is small enough to show whole"
+
+
+def test_entity_page_quotes_its_mentions_highlighted(site: tuple[Path, ExplorerStats], kg: KnowledgeGraph) -> None:
+    text = (site[0] / WUZHEN).read_text(encoding="utf-8")
+    wuzhen = kg.entity("乌镇")
+    names = {wuzhen.label, *wuzhen.aliases}
+    marks = re.findall(r'<li class="mention"><a class="src" href="../doc/[^"]+#m-\d+"[^>]*>(.*?)</a></li>', text)
+    assert marks, "mentions are listed with links into the documents"
+    for quote in marks:
+        highlighted = re.search(r"<mark>(.*?)</mark>", quote)
+        assert highlighted and highlighted.group(1) in names
+    assert "Wuzhen Town" in text and "桐乡市" in text
+
+
+def test_terms_show_each_documents_definition_side_by_side(site: tuple[Path, ExplorerStats]) -> None:
+    text = (site[0] / "entity" / "term-yi-yuan-liang-qu.html").read_text(encoding="utf-8")
+    cards = re.findall(r'<article class="def">(.*?)</article>', text)
+    assert len(cards) == 2
+    assert any("2017年" in c for c in cards) and any("2018年" in c for c in cards)
+
+
+def test_document_page_links_every_mention(site: tuple[Path, ExplorerStats], kg: KnowledgeGraph) -> None:
+    doc = "000_a155daf28853f606-07"
+    text = (site[0] / "doc" / f"{doc}.html").read_text(encoding="utf-8")
+    anchors = re.findall(r'<a class="m t-[a-z-]+" id="m-(\d+)"', text)
+    count = kg.select(
+        f"""SELECT (COUNT(DISTINCT ?start) AS ?n) WHERE {{ ?a oa:hasBody ?b ; oa:hasTarget ?t .
+            ?t oa:hasSource <{BASE}id/doc/{doc}> ; oa:hasSelector ?p . ?p oa:start ?start .
+            ?b skos:prefLabel ?l . FILTER NOT EXISTS {{ ?b a tx:Candidate }}
+            FILTER(STRSTARTS(STR(?b), "{BASE}id/") && !STRSTARTS(STR(?b), "{BASE}id/definition/")) }}"""
+    )[0]["n"]
+    # overlapping mentions keep the outer one, so a few may be folded away; never more than that
+    assert 0.9 * count <= len(set(anchors)) <= count
+
+
+@pytest.fixture(scope="module")
+def collapsed(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """The real graph's overview as if it were big: a cap of 600 nodes, towns collapsed
+    above 100 (the thresholds a 10,000-node graph meets), written alone with its assets."""
+    from tx_graph.explore import _copy_assets, _search_index, overview
+    from tx_graph.explore.data import collect
+    from tx_graph.explore.pages import Site
+
+    data = collect(kg)
+    cap, above = overview.OVERVIEW_CAP, overview.AGGREGATE_ABOVE
+    overview.OVERVIEW_CAP, overview.AGGREGATE_ABOVE = 600, 100
+    try:
+        payload = overview.overview_payload(data)
+    finally:
+        overview.OVERVIEW_CAP, overview.AGGREGATE_ABOVE = cap, above
+    root = tmp_path_factory.mktemp("collapsed")
+    _copy_assets(root / "assets")
+    (root / "assets" / "search-index.js").write_text(_search_index(data), encoding="utf-8")
+    (root / "overview.html").write_text(Site(data).overview_page(payload), encoding="utf-8")
+    return root, payload
+
+
+def test_big_overviews_are_capped_with_a_message(
+    collapsed: tuple[Path, dict[str, Any]], expected: dict[str, int]
+) -> None:
+    root, payload = collapsed
+    assert len(payload["nodes"]) == 600 < expected["nodes"] == payload["cap"]["total"]
+    assert payload["aggregate"]
+    hrefs = {n[0] for n in payload["nodes"]}
+    assert WUZHEN in hrefs and "year/2018.html" in hrefs, "towns and years are kept under the cap"
+    text = (root / "overview.html").read_text(encoding="utf-8")
+    assert f"This graph has {expected['nodes']:,} entities; the overview shows the 600 most" in text
+
+
+def test_rebuild_replaces_only_its_own_folder(tmp_path: Path, built: tuple[Paths, BuildReport]) -> None:
+    theirs = tmp_path / "mine"
+    theirs.mkdir()
+    (theirs / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(TxGraphError, match="not an explorer folder"):
+        generate(built[0].store, theirs)
+    assert (theirs / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_cli_explore_and_a_light_import(tmp_path: Path, built: tuple[Paths, BuildReport]) -> None:
+    from tx_graph.cli import main
+
+    # a folder an earlier run wrote (it has the marker) is replaced whole, stale pages and all
+    ours = tmp_path / "x"
+    ours.mkdir()
+    (ours / ".tx-graph-explorer").write_text("", encoding="utf-8")
+    (ours / "stale.html").write_text("old", encoding="utf-8")
+    assert main(["explore", "--store", str(built[0].store), "--out", str(ours)]) == 0
+    assert (ours / "index.html").is_file() and not (ours / "stale.html").exists()
+    code = "import sys, tx_graph.explore; print(sorted(m for m in ('networkx', 'pyvis', 'numpy', 'rdflib', 'pyoxigraph') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", "tx-graph --help imports tx_graph.explore: it must stay light"
+
+
+# ---------------------------------------------------------------- in the browser
+
+
+class Tab:
+    """A page whose non-file requests are blocked and recorded, with its console errors."""
+
+    def __init__(self, context: Any) -> None:
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.page = context.new_page()
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def open(self, root: Path, rel: str) -> Any:
+        self.page.goto((root / rel).as_uri())
+        return self.page
+
+    def check(self) -> None:
+        assert self.blocked == [], f"requests left the machine: {self.blocked}"
+        assert self.errors == [], f"console errors: {self.errors}"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("headless Chromium not installed (Debian: apt-get install chromium fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture()
+def tab(browser: Any) -> Iterator[Tab]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    holder: list[Tab] = []
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith("file:"):
+            r.continue_()
+        else:
+            holder[0].blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    holder.append(Tab(context))
+    yield holder[0]
+    context.close()
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"explorer-{name}.png"))
+
+
+@pytest.mark.browser
+def test_search_for_wuzhen_opens_its_page_with_a_highlighted_sentence(
+    site: tuple[Path, ExplorerStats], tab: Tab
+) -> None:
+    page = tab.open(site[0], "index.html")
+    page.wait_for_load_state("load")
+    shot(page, "index")
+    page.fill("#q", "乌镇")
+    first = page.locator("main .q-results li").first
+    first.wait_for()
+    assert "乌镇镇" in first.inner_text()
+    shot(page, "search")
+    page.press("#q", "Enter")
+    page.wait_for_url(f"**/{WUZHEN}")
+    assert "乌镇镇" in page.locator("h1").inner_text()
+    page.wait_for_selector("body[data-ready-ego]")
+    marks = page.locator("li.mention mark")
+    assert marks.count() >= 1
+    sentence = page.locator("li.mention").first.inner_text()
+    assert marks.first.inner_text() in {"乌镇", "乌镇镇"} and marks.first.inner_text() in sentence
+    shot(page, "entity")
+    tab.check()
+
+
+@pytest.mark.browser
+def test_overview_shows_the_whole_graph_and_a_click_opens_a_page(
+    site: tuple[Path, ExplorerStats], expected: dict[str, int], tab: Tab
+) -> None:
+    page = tab.open(site[0], "overview.html")
+    page.wait_for_selector("body[data-ready-overview]", timeout=15_000)
+    counts = page.evaluate("[TXX.network.body.data.nodes.length, TXX.network.body.data.edges.length]")
+    assert counts == [expected["nodes"], expected["edges"]]
+    rendered = page.evaluate("TX_READY.overview")
+    assert rendered < 2000, f"overview took {rendered:.0f} ms to render"
+    shot(page, "overview")
+    index = page.evaluate(f"TXX.data.nodes.findIndex(n => n[0] === '{WUZHEN}')")
+    # centre 乌镇镇 at a zoom where it is the only thing under the pointer, then hover and click it
+    page.evaluate(f"TXX.network.moveTo({{position: TXX.network.getPositions([{index}])[{index}], scale: 3}})")
+    point = page.evaluate(f"TXX.network.canvasToDOM(TXX.network.getPositions([{index}])[{index}])")
+    box = page.locator("#overview canvas").bounding_box()
+    page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+    tip = page.locator("div.vis-tooltip")
+    tip.wait_for(state="visible")
+    assert "乌镇镇" in tip.inner_text() and "mention" in tip.inner_text()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_url(f"**/{WUZHEN}")
+    tab.check()
+
+
+@pytest.mark.browser
+def test_overview_filters(site: tuple[Path, ExplorerStats], tab: Tab) -> None:
+    page = tab.open(site[0], "overview.html")
+    page.wait_for_selector("body[data-ready-overview]", timeout=15_000)
+    total = page.evaluate("TXX.network.body.data.nodes.length")
+    town = page.evaluate(f"TXX.data.nodes.findIndex(n => n[0] === '{WUZHEN}')")
+    page.select_option("#f-town", str(town))
+    members = page.evaluate(f"TXX.data.nodes.filter((n, i) => i === {town} || n[7].includes({town})).length")
+    assert page.evaluate("TXX.network.body.data.nodes.length") == members < total
+    page.select_option("#f-town", "-1")
+    page.uncheck("input[data-type='landmark']")
+    landmarks = page.evaluate("TXX.data.nodes.filter(n => TXX.data.types[n[2]] === 'landmark').length")
+    assert page.evaluate("TXX.network.body.data.nodes.length") == total - landmarks
+    page.select_option("#f-year", "2017")
+    assert "Filters match" in page.locator("#status").inner_text()
+    tab.check()
+
+
+@pytest.mark.browser
+def test_big_overview_starts_collapsed_and_zooming_in_expands_a_town(
+    collapsed: tuple[Path, dict[str, Any]], tab: Tab
+) -> None:
+    root, payload = collapsed
+    page = tab.open(root, "overview.html")
+    page.wait_for_selector("body[data-ready-overview]", timeout=15_000)
+    drawn = page.evaluate("TXX.network.body.data.nodes.length")
+    heads = [i for i, n in enumerate(payload["nodes"]) if n[10]]
+    folded = sum(payload["nodes"][h][10] for h in heads)
+    assert heads and drawn == len(payload["nodes"]) - folded
+    assert "collapsed" in page.locator("#status").inner_text()
+    label = page.evaluate(f"TXX.network.body.data.nodes.get({heads[0]}).label")
+    assert label.endswith(f"(+{payload['nodes'][heads[0]][10]})")
+    biggest = max(heads, key=lambda h: payload["nodes"][h][10])
+    x, y, r = payload["nodes"][biggest][4], payload["nodes"][biggest][5], payload["nodes"][biggest][11]
+    page.evaluate(
+        f"TXX.network.moveTo({{position: {{x: {x}, y: {y}}}, scale: {400 / r}}}); TXX.network.emit('zoom', {{}})"
+    )
+    page.wait_for_function(f"TXX.network.body.data.nodes.length > {drawn}", timeout=5_000)
+    assert not page.evaluate(f"TXX.network.body.data.nodes.get({biggest}).label").endswith(")")
+    tab.check()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "rel, ready",
+    [
+        ("place/place-puyuan.html", "place-net"),
+        ("doc/000_a155daf28853f606-07.html", "doc-net"),
+        ("entity/term-yi-yuan-liang-qu.html", None),
+        ("year/2018.html", None),
+        ("glossary.html", None),
+    ],
+)
+def test_every_kind_of_page_loads_cleanly(
+    site: tuple[Path, ExplorerStats], tab: Tab, rel: str, ready: str | None
+) -> None:
+    page = tab.open(site[0], rel)
+    page.wait_for_load_state("load")
+    if ready:
+        page.wait_for_selector(f"body[data-ready-{ready}]", timeout=10_000)
+    assert page.locator("h1").inner_text().strip()
+    tab.check()
