@@ -72,7 +72,8 @@ def test_to_networkx_matches_the_store(kg: KnowledgeGraph) -> None:
     curated = kg.select(
         """SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e skos:prefLabel ?l .
            FILTER(STRSTARTS(STR(?e), "https://w3id.org/tx-graph/id/") && !CONTAINS(STR(?e), "/id/scheme/")
-                  && !CONTAINS(STR(?e), "/id/dataset/")) }"""
+                  && !CONTAINS(STR(?e), "/id/dataset/"))
+           FILTER NOT EXISTS { ?e a tx:Candidate } }"""
     )[0]["n"]
     assert graph.number_of_nodes() == curated
     wuzhen = "https://w3id.org/tx-graph/id/place/wuzhen"
@@ -85,3 +86,12 @@ def test_to_networkx_matches_the_store(kg: KnowledgeGraph) -> None:
     kinds = {d["type"] for _, d in graph.nodes(data=True)}
     assert {"town", "company", "project", "programme", "term", "indicator", "year"} <= kinds
     assert graph.nodes["https://w3id.org/tx-graph/id/year/2017"]["type"] == "year"
+
+
+def test_to_networkx_leaves_candidates_out_unless_asked(kg: KnowledgeGraph) -> None:
+    pending = {row["c"] for row in kg.select("SELECT ?c WHERE { ?c a tx:Candidate }")}
+    assert pending, "the bundled build proposes candidates"
+    assert not pending & set(kg.to_networkx().nodes)
+    with_candidates = kg.to_networkx(candidates=True)
+    assert pending <= set(with_candidates.nodes)
+    assert {with_candidates.nodes[c]["type"] for c in pending} == {"candidate"}

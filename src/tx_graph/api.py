@@ -6,6 +6,7 @@ every method is written as SPARQL against the vocabulary contract.
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -17,7 +18,7 @@ import pyoxigraph as ox
 
 from .errors import Errors, QueryError, StoreError, TxGraphError
 from .query import QueryResult, run_query
-from .vocab import BASE, PREFIXES, sparql_prefixes
+from .vocab import BASE, PREFIXES
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -147,9 +148,11 @@ class KnowledgeGraph:
 
     def _remote_query(self, sparql: str) -> QueryResult:
         assert self.endpoint is not None
-        # a remote endpoint does not know our predeclared prefixes: send them
-        text = sparql if "PREFIX" in sparql.upper()[:2000] and "tx:" not in sparql else sparql_prefixes() + sparql
-        body = urllib.parse.urlencode({"query": text}).encode()
+        # a remote endpoint does not know our predeclared prefixes: send the ones the
+        # query does not declare itself (not all servers accept a prefix declared twice)
+        declared = set(_PREFIX_DECL.findall(sparql))
+        missing = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p not in declared)
+        body = urllib.parse.urlencode({"query": missing + sparql}).encode()
         request = urllib.request.Request(
             self.endpoint,
             data=body,
@@ -158,18 +161,24 @@ class KnowledgeGraph:
                 "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
             },
         )
+        host = urllib.parse.urlsplit(self.endpoint).hostname or ""
+        # a proxy from the environment cannot reach this machine's loopback
+        loopback = host in ("localhost", "::1") or host.startswith("127.")
+        handlers = [urllib.request.ProxyHandler({})] if loopback else []
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.build_opener(*handlers).open(request, timeout=self.timeout) as response:
                 content_type = response.headers.get("Content-Type", "")
                 payload = response.read()
         except urllib.error.HTTPError as exc:
-            raise QueryError(
-                f"endpoint {self.endpoint} answered {exc.code}: {exc.read().decode(errors='replace')[:500]}"
-            ) from exc
+            answer = exc.read().decode(errors="replace")[:500]
+            raise QueryError(f"endpoint {self.endpoint} answered {exc.code}: {answer}") from exc
         except urllib.error.URLError as exc:
             raise StoreError(f"cannot reach endpoint {self.endpoint}: {exc.reason}") from exc
         if "n-triples" in content_type:
-            return QueryResult("graph", triples=tuple(ox.parse(payload, ox.RdfFormat.N_TRIPLES)))
+            # parse() yields quads (in the default graph); results carry triples, as embedded
+            quads = ox.parse(payload, ox.RdfFormat.N_TRIPLES)
+            triples = tuple(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+            return QueryResult("graph", triples=triples)
         parsed = ox.parse_query_results(payload, ox.QueryResultsFormat.JSON)
         if isinstance(parsed, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(parsed))
@@ -283,13 +292,16 @@ class KnowledgeGraph:
         return [(r["dir"], RELATIONS[r["p"]], r["o"], r["l"]) for r in rows]
 
     # ------------------------------------------------------------ networkx
-    def to_networkx(self) -> nx.MultiDiGraph:
+    def to_networkx(self, *, candidates: bool = False) -> nx.MultiDiGraph:
         """Curated entities and glossary concepts as nodes (label, type, mentions),
-        their relations as edges (``relation`` attribute, the property IRI as ``key``)."""
+        their relations as edges (``relation`` attribute, the property IRI as ``key``).
+
+        Discovery candidates are unreviewed proposals, so they stay out unless
+        ``candidates=True`` (a curator's view of what is still waiting for review)."""
         import networkx as nx
 
         graph = nx.MultiDiGraph()
-        types = " ".join(f"<{t}>" for t in TYPE_NAMES)
+        types = " ".join(f"<{t}>" for t, name in TYPE_NAMES.items() if candidates or name != "candidate")
         for row in self.select(
             f"""SELECT ?e ?t ?l (COUNT(DISTINCT ?a) AS ?mentions) WHERE {{
                 VALUES ?t {{ {types} }} ?e a ?t ; skos:prefLabel ?l . FILTER(LANG(?l) = "zh")
@@ -313,6 +325,7 @@ class KnowledgeGraph:
 
 
 TYPE_NAMES_INV = {v: k for k, v in TYPE_NAMES.items()}
+_PREFIX_DECL = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:")
 
 
 def _rank(type_iri: str) -> int:

@@ -1,0 +1,699 @@
+"""``tx-graph serve`` and ``tx-graph push``: the graph over HTTP, here and elsewhere.
+
+``serve`` runs the real Oxigraph server (the ``oxigraph`` binary from the package of
+the same name) over the built store: a SPARQL 1.1 Protocol endpoint at ``/query``
+(``/update`` when updates are enabled), the Graph Store Protocol at ``/store`` and the
+YASGUI query page at ``/``. Nothing here answers HTTP itself: this module only picks
+safe defaults, starts the process, waits until it listens and stops it cleanly.
+
+``push`` copies the dataset into any SPARQL 1.1 Graph Store Protocol server (Fuseki,
+GraphDB, Virtuoso, Oxigraph …): one ``PUT ?graph=IRI`` per named graph, larger graphs in
+``POST`` batches after the first, so named graphs survive the trip; or, with
+``dataset=True``, N-Quads batches to the dataset URL of servers that take them (far
+fewer requests when the build has made thousands of small named graphs).
+
+Nothing heavy is imported at module level: the CLI imports this module for
+``tx-graph --help``.
+
+>>> base_url("0.0.0.0", 7878), base_url("::1", 7878)
+('http://127.0.0.1:7878', 'http://[::1]:7878')
+>>> graph_url("http://h/store", "urn:g"), graph_url("http://h/crud?x=1", None)
+('http://h/store?graph=urn%3Ag', 'http://h/crud?x=1&default')
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from .errors import StoreError, TxGraphError
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+__all__ = [
+    "DEFAULT_PORT",
+    "DEFAULT_TIMEOUT",
+    "OxigraphServer",
+    "PushReport",
+    "base_url",
+    "bind_warning",
+    "find_oxigraph",
+    "free_port",
+    "graph_url",
+    "push",
+    "register_cli",
+]
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7878
+DEFAULT_TIMEOUT = 30  # seconds per query; Oxigraph only takes whole seconds
+DEFAULT_BATCH = 100_000  # triples per request: well under the body limits of common servers
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "ip6-localhost"})
+
+
+# ------------------------------------------------------------------ the binary
+
+
+def find_oxigraph() -> str:
+    """The ``oxigraph`` server binary: next to this Python (a venv's ``bin/``), else on PATH."""
+    # not resolved: a venv's python is a symlink into the base interpreter's folder
+    beside = Path(sys.executable).parent / "oxigraph"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    found = shutil.which("oxigraph")
+    if found:
+        return found
+    raise StoreError(
+        f"the Oxigraph server binary `oxigraph` is neither next to {sys.executable} nor on PATH; "
+        "install it with `pip install 'oxigraph>=0.5,<0.6'` (the package provides the binary)"
+    )
+
+
+def free_port(host: str = DEFAULT_HOST) -> int:
+    """A TCP port nobody listens on right now (the OS picks it)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def base_url(host: str, port: int) -> str:
+    """The URL a client on this machine uses to reach a server bound to ``host:port``."""
+    if host in ("0.0.0.0", ""):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def is_loopback(host: str) -> bool:
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
+
+
+# ------------------------------------------------------------------ the server
+
+
+@dataclass
+class OxigraphServer:
+    """One ``oxigraph serve``/``serve-read-only`` process.
+
+    ``location=None`` is an in-memory read-write server (a scratch target for ``push``).
+    Use as a context manager, or call :meth:`start` and :meth:`stop`.
+    """
+
+    location: Path | None
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    read_only: bool = True
+    timeout: int | None = DEFAULT_TIMEOUT
+    union_default_graph: bool = True
+    cors: bool = False
+    binary: str | None = None
+    log: Callable[[str], None] | None = None  # each line the server prints
+    process: subprocess.Popen[str] | None = field(default=None, init=False, repr=False)
+    _output: deque[str] = field(default_factory=lambda: deque(maxlen=50), init=False, repr=False)
+    _pump_thread: threading.Thread | None = field(default=None, init=False, repr=False)
+
+    @property
+    def url(self) -> str:
+        return base_url(self.host, self.port)
+
+    @property
+    def query_url(self) -> str:
+        return self.url + "/query"
+
+    @property
+    def update_url(self) -> str:
+        return self.url + "/update"
+
+    @property
+    def store_url(self) -> str:
+        return self.url + "/store"
+
+    def command(self) -> list[str]:
+        if self.read_only and self.location is None:
+            raise StoreError("a read-only server needs a store location")
+        mode = "serve-read-only" if self.read_only else "serve"
+        cmd = [self.binary or find_oxigraph(), mode, "--bind", _bind(self.host, self.port)]
+        if self.location is not None:
+            cmd += ["--location", str(self.location)]
+        if self.union_default_graph:
+            cmd.append("--union-default-graph")
+        if self.timeout:
+            cmd += ["--timeout-s", str(int(self.timeout))]
+        if self.cors:
+            cmd.append("--cors")
+        return cmd
+
+    def start(self, wait: float = 15.0) -> OxigraphServer:
+        """Start the process and return once it listens (or raise with its output)."""
+        if self.location is not None:
+            _check_store(self.location)
+        if _accepts(self.host, self.port):
+            # else our readiness check would see the other server and report success
+            raise StoreError(f"port {self.port} on {self.host} is already in use: pass --port with another "
+                             "number (0 picks a free one)")
+        env = {**os.environ, "RUST_BACKTRACE": "0", "RUST_LIB_BACKTRACE": "0"}  # one-line errors
+        self.process = subprocess.Popen(
+            self.command(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            env=env,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
+        self._pump_thread = threading.Thread(target=self._pump, daemon=True)
+        self._pump_thread.start()
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                if self._pump_thread is not None:
+                    self._pump_thread.join(1.0)  # collect its last words
+                raise StoreError(
+                    f"oxigraph exited with code {self.process.returncode} on start: "
+                    + (_error_line(self._output) or "no output")
+                    + _start_hint(self._output, self.host, self.port)
+                )
+            if any("Listening for requests" in line for line in self._output) and _accepts(self.host, self.port):
+                return self
+            time.sleep(0.05)
+        self.stop()
+        raise StoreError(f"oxigraph did not listen on {self.host}:{self.port} within {wait:.0f} s")
+
+    def _pump(self) -> None:
+        assert self.process is not None and self.process.stdout is not None
+        for line in self.process.stdout:
+            line = line.rstrip("\n")
+            self._output.append(line)
+            if self.log is not None:
+                self.log(line)
+
+    def output(self) -> list[str]:
+        """The server's last lines of output (startup message, errors)."""
+        return list(self._output)
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self, grace: float = 5.0) -> int | None:
+        """SIGTERM, then SIGKILL if it has not exited after ``grace`` s.
+
+        Not SIGINT: a shell starts background jobs with SIGINT ignored, and the child
+        inherits that. Oxigraph exits at once on either; its store is read-only or
+        protected by RocksDB's write-ahead log."""
+        process = self.process
+        if process is None:
+            return None
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(grace)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self._pump_thread is not None:
+            self._pump_thread.join(1.0)  # it ends at the pipe's EOF, i.e. when the process exits
+        return process.returncode
+
+    def __enter__(self) -> OxigraphServer:
+        return self if self.running() else self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the parent dies, so that a killed
+    ``tx-graph serve`` (or test run) never leaves an orphaned server holding the port."""
+    import contextlib
+    import ctypes
+
+    with contextlib.suppress(OSError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _error_line(output: Sequence[str]) -> str:
+    """The line that says what went wrong (not a backtrace frame)."""
+    for line in output:
+        if "error" in line.lower():
+            return line.strip()
+    return " | ".join(line.strip() for line in list(output)[:3] if line.strip())
+
+
+def _bind(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _accepts(host: str, port: int) -> bool:
+    target = base_url(host, port).rsplit(":", 1)[0].removeprefix("http://").strip("[]")
+    try:
+        with socket.create_connection((target, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _check_store(location: Path) -> None:
+    if not location.is_dir() or not (location / "CURRENT").is_file():
+        raise StoreError(f"no built store at {location}; run `tx-graph build` first")
+
+
+def _start_hint(output: Sequence[str], host: str, port: int) -> str:
+    text = " ".join(output).lower()
+    if "address already in use" in text or "addrinuse" in text:
+        return f" (port {port} on {host} is taken: pass --port with another number)"
+    if "lock" in text:
+        return (
+            " (another process holds the store open read-write: stop it, "
+            "or serve read-only, which RocksDB allows alongside other readers)"
+        )
+    return ""
+
+
+# ------------------------------------------------------------------ push
+
+
+@dataclass(frozen=True)
+class PushReport:
+    """What ``push`` sent: ``(target graph, triples)`` per source graph, in order."""
+
+    endpoint: str
+    graphs: tuple[tuple[str, int], ...]
+    requests: int
+    seconds: float
+
+    @property
+    def triples(self) -> int:
+        return sum(n for _, n in self.graphs)
+
+    def summary(self) -> str:
+        return (
+            f"pushed {self.triples:,} triples in {len(self.graphs)} graph(s) to {self.endpoint} "
+            f"({self.requests} request(s), {self.seconds:.2f} s)"
+        )
+
+
+def graph_url(endpoint: str, graph: str | None, param: str = "graph") -> str:
+    """The Graph Store Protocol URL of one graph (``None``: the default graph)."""
+    sep = "&" if "?" in endpoint else "?"
+    if graph is None:
+        return f"{endpoint}{sep}default"
+    return f"{endpoint}{sep}{urllib.parse.urlencode({param: graph})}"
+
+
+def push(
+    source: Path | ox.Store,
+    endpoint: str,
+    *,
+    graph: str | None = None,
+    dataset: bool = False,
+    replace: bool = True,
+    batch: int = DEFAULT_BATCH,
+    headers: Mapping[str, str] | None = None,
+    graph_param: str = "graph",
+    timeout: float = 300.0,
+    progress: Callable[[str], None] | None = None,
+) -> PushReport:
+    """Load the dataset into a Graph Store Protocol ``endpoint``.
+
+    ``source`` is a built store folder, a TriG/N-Quads file, or an open store. Each named
+    graph goes to the same graph IRI on the server; with ``graph`` every triple goes to
+    that one graph instead. ``replace`` (the default) makes the first request for each
+    target graph a ``PUT`` so pushing twice leaves one copy; ``replace=False`` only ever
+    ``POST``s (appends).
+
+    ``dataset=True`` sends N-Quads batches to ``endpoint`` itself, no graph parameter —
+    not in the GSP standard but what Oxigraph (``/store``), Fuseki (``/DATASET/data``) and
+    RDF4J/GraphDB (``/repositories/REPO/statements``) accept: ``PUT`` replaces the whole
+    dataset, ``POST`` adds. Use it when there are many small named graphs (the build
+    makes one per extracted fact), where one request per graph is slow.
+
+    Raises :class:`StoreError` naming where it stopped and the server's answer when the
+    server is down or refuses.
+    """
+    import pyoxigraph as ox
+
+    if dataset and graph is not None:
+        raise StoreError("--dataset keeps the named graphs; it cannot be combined with --graph")
+    store = source if isinstance(source, ox.Store) else _open_source(Path(source))
+    say = progress or (lambda _: None)
+    opener = _opener(endpoint)
+    counts = _graph_sizes(store)
+    blank = _graphs_with_blank_nodes(store)
+    if graph is None and any(isinstance(g, ox.BlankNode) for g in counts):
+        raise StoreError("the dataset has graphs named by blank nodes, which the Graph Store Protocol "
+                         "cannot address: push with --graph IRI to merge them into one graph")
+    total = sum(counts.values())
+    say(f"pushing {total:,} triples in {len(counts)} graph(s) to {endpoint}"
+        + (" as one dataset (N-Quads)" if dataset else ""))
+    if dataset:
+        return _push_dataset(store, endpoint, opener, total, bool(blank), replace, batch, headers, timeout, say)
+    started = time.perf_counter()
+    done: list[tuple[str, int]] = []
+    requests = 0
+    sent_total = 0
+    written: set[str | None] = set()
+    last_said = 0.0
+    for index, (g, count) in enumerate(counts.items(), start=1):
+        name = None if isinstance(g, ox.DefaultGraph) else g.value
+        target = graph if graph is not None else name
+        # a blank node split over two requests would become two nodes on the server
+        size = max(count, 1) if g in blank else max(batch, 1)
+        sent = 0
+        t0 = time.perf_counter()
+        for chunk in _chunks(store.quads_for_pattern(None, None, None, g), size):
+            method = "PUT" if replace and target not in written else "POST"
+            body = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in chunk],
+                                format=ox.RdfFormat.N_TRIPLES)
+            assert body is not None
+            _send(opener, method, graph_url(endpoint, target, graph_param), body, headers, timeout,
+                  where=f"graph {name or 'default'} ({index}/{len(counts)}, "
+                        f"{len(done)} graph(s) already pushed)")
+            written.add(target)
+            requests += 1
+            sent += len(chunk)
+            sent_total += len(chunk)
+            if count > size:
+                say(f"  {name or 'default graph'}: {sent:,}/{count:,} triples")
+        done.append((target or "default", sent))
+        now = time.perf_counter()
+        # every graph when there are few; with thousands, big ones and a line a second
+        if len(counts) <= 50 or count >= batch // 10 or index == len(counts) or now - last_said >= 1.0:
+            last_said = now
+            say(f"[{index}/{len(counts)}] {name or 'default graph'}"
+                + (f" → {target}" if graph is not None else "")
+                + f": {sent:,} triples ({now - t0:.2f} s, {sent_total:,}/{total:,} in all)")
+    return PushReport(endpoint, tuple(done), requests, time.perf_counter() - started)
+
+
+def _push_dataset(
+    store: ox.Store,
+    endpoint: str,
+    opener: urllib.request.OpenerDirector,
+    total: int,
+    has_blank_nodes: bool,
+    replace: bool,
+    batch: int,
+    headers: Mapping[str, str] | None,
+    timeout: float,
+    say: Callable[[str], None],
+) -> PushReport:
+    import pyoxigraph as ox
+
+    started = time.perf_counter()
+    size = max(total, 1) if has_blank_nodes else max(batch, 1)
+    sent = 0
+    requests = 0
+    for chunk in _chunks(iter(store), size):
+        method = "PUT" if replace and requests == 0 else "POST"
+        body = ox.serialize(chunk, format=ox.RdfFormat.N_QUADS)
+        assert body is not None
+        _send(opener, method, endpoint, body, headers, timeout,
+              where=f"quads {sent:,}-{sent + len(chunk):,} of {total:,}", content_type="application/n-quads")
+        requests += 1
+        sent += len(chunk)
+        say(f"  {sent:,}/{total:,} quads ({time.perf_counter() - started:.2f} s)")
+    graphs = tuple(
+        (g.value if not isinstance(g, ox.DefaultGraph) else "default", n) for g, n in _graph_sizes(store).items()
+    )
+    return PushReport(endpoint, graphs, requests, time.perf_counter() - started)
+
+
+def _graph_sizes(store: ox.Store) -> dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, int]:
+    """Triples per graph, the default graph first when it has any, then by graph name."""
+    import pyoxigraph as ox
+
+    result = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(result, ox.QuerySolutions)
+    sizes: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, int] = {}
+    default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    if default:
+        sizes[ox.DefaultGraph()] = default
+    named = sorted(((row["g"], int(row["n"].value)) for row in result), key=lambda gn: gn[0].value)
+    sizes.update(named)
+    return sizes
+
+
+def _graphs_with_blank_nodes(store: ox.Store) -> set[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
+    import pyoxigraph as ox
+
+    result = store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }")
+    assert isinstance(result, ox.QuerySolutions)
+    found: set[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = {row["g"] for row in result}
+    if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+           for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())):
+        found.add(ox.DefaultGraph())
+    return found
+
+
+def _open_source(path: Path) -> ox.Store:
+    import pyoxigraph as ox
+
+    if path.is_dir():
+        _check_store(path)
+        return ox.Store.read_only(str(path))
+    if not path.is_file():
+        raise StoreError(f"nothing to push at {path}: expected a built store folder or a .trig/.nq file")
+    formats = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".ttl": ox.RdfFormat.TURTLE,
+               ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD}
+    fmt = formats.get(path.suffix)
+    if fmt is None:
+        raise StoreError(f"cannot push {path}: unknown extension (valid: {', '.join(formats)})")
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=fmt)
+    return store
+
+
+def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _opener(endpoint: str) -> urllib.request.OpenerDirector:
+    host = urllib.parse.urlsplit(endpoint).hostname or ""
+    if is_loopback(host):
+        # a proxy from the environment cannot reach this machine's loopback
+        return urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    return urllib.request.build_opener()
+
+
+def _send(
+    opener: urllib.request.OpenerDirector,
+    method: str,
+    url: str,
+    body: bytes,
+    headers: Mapping[str, str] | None,
+    timeout: float,
+    where: str,
+    # N-Triples is a subset of Turtle, and text/turtle is the one type every GSP server takes
+    content_type: str = "text/turtle; charset=utf-8",
+) -> None:
+    request = urllib.request.Request(
+        url, data=body, method=method, headers={"Content-Type": content_type, **(headers or {})},
+    )
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            response.read()
+    except urllib.error.HTTPError as exc:
+        excerpt = exc.read().decode("utf-8", errors="replace").strip().replace("\n", " ")[:300]
+        raise StoreError(
+            f"{method} {url} was refused at {where}: HTTP {exc.code} {exc.reason}"
+            + (f": {excerpt}" if excerpt else "")
+            + _http_hint(exc.code)
+        ) from exc
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        text = "connection refused" if isinstance(reason, ConnectionRefusedError) else str(reason)
+        raise StoreError(
+            f"cannot reach {url} at {where}: {text} (is the server running, and is this its "
+            "Graph Store Protocol URL?)"
+        ) from exc
+    except (TimeoutError, OSError) as exc:
+        raise StoreError(f"{method} {url} failed at {where}: {exc}") from exc
+
+
+def _http_hint(code: int) -> str:
+    hints = {
+        401: "the server wants credentials: pass --header 'Authorization: …'",
+        403: "the server refuses writes (a read-only server such as `oxigraph serve-read-only`, "
+             "or missing credentials)",
+        404: "no Graph Store Protocol service at this URL (Oxigraph: /store, Fuseki: /DATASET/data, "
+             "GraphDB: /repositories/REPO/rdf-graphs/service, Virtuoso: /sparql-graph-crud "
+             "with --graph-param graph-uri)",
+        405: "this URL does not take PUT/POST: is it the query endpoint rather than the store?",
+        413: "the request is too large for the server: lower --batch",
+        415: "the server does not take text/turtle at this URL",
+    }
+    hint = hints.get(code)
+    return f" — {hint}" if hint else ""
+
+
+# ------------------------------------------------------------------ the CLI
+
+
+def register_cli(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="serve the built store as a SPARQL 1.1 Protocol endpoint (Oxigraph server)",
+        description="Run the Oxigraph server over exports/store: SPARQL at /query, Graph Store "
+        "Protocol at /store, a query page at /. Read-only and bound to 127.0.0.1 unless told "
+        "otherwise. Queries see the union of all named graphs as the default graph, as "
+        "`tx-graph query` does; the endpoint does not predeclare prefixes.",
+    )
+    p.add_argument("--exports", help="folder holding store/ (default: exports/)")
+    p.add_argument("--store", help="the store folder itself (overrides --exports)")
+    p.add_argument("--host", default=DEFAULT_HOST,
+                   help=f"address to bind (default {DEFAULT_HOST}; anything else is reachable "
+                        "from the network, with no authentication)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT,
+                   help=f"TCP port (default {DEFAULT_PORT}; 0 = any free port)")
+    p.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT,
+                   help=f"seconds a query may run before Oxigraph cancels it (default {DEFAULT_TIMEOUT}; 0 = none)")
+    p.add_argument("--allow-updates", action="store_true",
+                   help="open the store read-write and accept SPARQL Update and Graph Store writes "
+                        "(they change exports/store until the next build)")
+    p.add_argument("--cors", action="store_true", help="allow cross-origin requests from web pages")
+    p.add_argument("--no-union-default-graph", dest="union", action="store_false",
+                   help="the default graph is the (empty) default graph, not the union of all graphs")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "push",
+        help="load the graph into a remote SPARQL 1.1 Graph Store Protocol server",
+        description="Copy every named graph of the built store (or of a .trig/.nq file) to a "
+        "Graph Store Protocol endpoint: Oxigraph http://host:7878/store, Fuseki "
+        "http://host:3030/DATASET/data, GraphDB http://host:7200/repositories/REPO/rdf-graphs/service, "
+        "Virtuoso http://host:8890/sparql-graph-crud (with --graph-param graph-uri).",
+    )
+    p.add_argument("--endpoint", required=True, help="the Graph Store Protocol URL")
+    p.add_argument("--graph", help="put every triple into this one graph IRI instead of keeping the named graphs")
+    p.add_argument("--exports", help="folder holding store/ (default: exports/)")
+    p.add_argument("--from", dest="source", help="a store folder or a .trig/.nq file to push instead")
+    p.add_argument("--dataset", action="store_true",
+                   help="send N-Quads batches to the URL itself (Oxigraph /store, Fuseki /DATASET/data, "
+                        "GraphDB /repositories/REPO/statements): far fewer requests when there are many "
+                        "named graphs; replaces the server's whole dataset unless --append")
+    p.add_argument("--append", action="store_true",
+                   help="POST only (add to what the server has) instead of replacing each graph with PUT")
+    p.add_argument("--batch", type=int, default=DEFAULT_BATCH, help=f"triples per request (default {DEFAULT_BATCH:,})")
+    p.add_argument("--graph-param", default="graph", help="query parameter naming the graph (default: graph)")
+    p.add_argument("--header", "-H", action="append", default=[], metavar="'NAME: VALUE'",
+                   help="extra HTTP header, e.g. 'Authorization: Basic …' (repeatable)")
+    p.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for each request (default 300)")
+    p.set_defaults(func=cmd_push)
+
+
+def _store_path(args: argparse.Namespace) -> Path:
+    if getattr(args, "store", None):
+        return Path(args.store).resolve()
+    from .config import Paths
+
+    root = Path(args.root) if args.root else None
+    exports = Path(args.exports) if args.exports else None
+    return Paths.at(root, exports=exports).store
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    store = _store_path(args)
+    port = free_port(args.host if args.host not in ("0.0.0.0", "::") else DEFAULT_HOST) if args.port == 0 else args.port
+    warning = bind_warning(args.host, args.allow_updates)
+    if warning:
+        print(warning, file=sys.stderr)
+    server = OxigraphServer(
+        store, host=args.host, port=port, read_only=not args.allow_updates,
+        timeout=args.timeout or None, union_default_graph=args.union, cors=args.cors,
+        log=lambda line: print(f"oxigraph: {line}", file=sys.stderr),
+    )
+    # SIGTERM (a service manager, `kill`) shuts down the same way as Ctrl-C
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        server.start()
+        mode = "read-write: updates ENABLED" if args.allow_updates else "read-only: updates refused"
+        print(f"serving {store} ({mode}; query timeout "
+              + (f"{args.timeout} s" if args.timeout else "none")
+              + ("; default graph = union of all graphs" if args.union else "") + ")")
+        print(f"SPARQL endpoint: {server.query_url}")
+        if args.allow_updates:
+            print(f"SPARQL update:   {server.update_url}")
+        print(f"graph store:     {server.store_url}")
+        print(f"query page:      {server.url}/")
+        print(f"port: {port}  (Ctrl-C to stop)", flush=True)
+        assert server.process is not None
+        code = server.process.wait()
+        if code == -signal.SIGINT:  # Ctrl-C reached oxigraph before it reached us
+            print("stopped", flush=True)
+            return 0
+        print(f"tx-graph: oxigraph stopped on its own (exit code {code}): " + _error_line(server.output()),
+              file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        server.stop()
+        print("stopped", flush=True)
+        return 0
+    finally:
+        server.stop()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def bind_warning(host: str, allow_updates: bool = False) -> str | None:
+    """What to say when the endpoint is bound beyond this machine.
+
+    >>> bind_warning("127.0.0.1") is None
+    True
+    >>> print(bind_warning("0.0.0.0", allow_updates=True))  # doctest: +NORMALIZE_WHITESPACE
+    warning: binding 0.0.0.0 makes the endpoint reachable from other machines,
+    with no authentication, and updates ENABLED
+    """
+    if is_loopback(host):
+        return None
+    return (f"warning: binding {host} makes the endpoint reachable from other machines, with no "
+            "authentication" + (", and updates ENABLED" if allow_updates else ""))
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    headers: dict[str, str] = {}
+    for header in args.header:
+        name, sep, value = header.partition(":")
+        if not sep or not name.strip():
+            raise TxGraphError(f"bad --header '{header}' (expected 'Name: value')")
+        headers[name.strip()] = value.strip()
+    source = Path(args.source).resolve() if args.source else _store_path(args)
+    report = push(
+        source, args.endpoint, graph=args.graph, dataset=args.dataset, replace=not args.append, batch=args.batch,
+        headers=headers, graph_param=args.graph_param, timeout=args.timeout,
+        progress=lambda line: print(line, flush=True),
+    )
+    print(report.summary())
+    return 0
