@@ -180,7 +180,9 @@ ARTICLE = "-\n【站】标题一\n正文一。侯卫东官场笔记第二句。\
 
 def test_empty_and_binary_files_are_reported(tmp_path: Path) -> None:
     docs, problems = ingest_file(_write(tmp_path, "empty.txt", b"  \n"), NOISE, tmp_path)
-    assert docs == [] and [str(p) for p in problems] == ["empty.txt: E102 file is empty"]
+    assert docs == [] and [str(p) for p in problems] == [
+        "empty.txt:1: E102 file is empty (expected UTF-8 text: a title line, then the body)"
+    ]
     docs, problems = ingest_file(_write(tmp_path, "bin.txt", b"abc\n\x00\x01\x02"), NOISE, tmp_path)
     assert docs == [] and [str(p) for p in problems] == [
         "bin.txt:2: E103 file looks binary (NUL bytes); expected UTF-8 text"
@@ -215,3 +217,138 @@ def test_plain_text_document() -> None:
 def test_prepared_build_has_no_ingest_problems(prepared: Prepared) -> None:
     assert prepared.problems == ()
     assert len(prepared.documents) == 11
+
+
+def test_binary_junk_without_nul_bytes_is_reported_not_read(tmp_path: Path) -> None:
+    junk = bytes(range(0x80, 0x100)) * 40 + b"\n" + bytes(range(0x80, 0xA0)) * 10
+    docs, problems = ingest_file(_write(tmp_path, "junk.bin.txt", junk), NOISE, tmp_path)
+    assert docs == []
+    assert [str(p) for p in problems] == [
+        "junk.bin.txt:1: E103 file looks binary (undecodable bytes); expected UTF-8 text"
+    ]
+
+
+def test_a_ten_megabyte_single_line_says_what_was_expected(tmp_path: Path) -> None:
+    line = ("桐乡" * 1_750_000).encode("utf-8")
+    assert len(line) >= 10_000_000
+    docs, problems = ingest_file(_write(tmp_path, "oneline.txt", line), NOISE, tmp_path)
+    assert docs == []
+    assert [str(p) for p in problems] == [
+        "oneline.txt:1:1: E104 document has a title but no body: its title line (3,500,000 characters) is the "
+        "last line (expected the title on the first line and the text on the lines after it)"
+    ]
+
+
+def test_gbk_lines_in_a_utf8_file_are_read_and_reported(tmp_path: Path) -> None:
+    data = ARTICLE.encode("utf-8").replace("正文二。".encode(), "濮院镇推进建设。".encode("gbk"))
+    docs, problems = ingest_file(_write(tmp_path, "gbk.txt", data), NOISE, tmp_path)
+    assert [d.text for d in docs] == ["正文一。第二句。", "濮院镇推进建设。"]
+    assert [str(p) for p in problems] == [
+        "gbk.txt:7: E101 not valid UTF-8 at byte 90: invalid continuation byte; line 7 read as GB18030/GBK instead "
+        "(expected UTF-8: re-save the file as UTF-8)"
+    ]
+    whole = "桐乡新闻\n濮院镇推进建设。\n乌镇承办大会。\n".encode("gbk")
+    docs, problems = ingest_file(_write(tmp_path, "all-gbk.txt", whole), NOISE, tmp_path)
+    assert [(d.title, d.text) for d in docs] == [("桐乡新闻", "濮院镇推进建设。\n乌镇承办大会。")]
+    assert [(p.line, p.code) for p in problems] == [(1, "E101")] and "3 lines from line 1" in problems[0].message
+
+
+def test_bom_crlf_and_utf16_read_like_plain_utf8(tmp_path: Path) -> None:
+    expected = [(d.title, d.text, d.posted) for d in ingest_file(_write(tmp_path, "a.txt", ARTICLE.encode()), NOISE)[0]]
+    assert len(expected) == 2
+    crlf = ARTICLE.replace("\n", "\r\n")
+    variants = {
+        "bom.txt": b"\xef\xbb\xbf" + ARTICLE.encode("utf-8"),
+        "crlf.txt": crlf.encode("utf-8"),
+        "bom-crlf.txt": b"\xef\xbb\xbf" + crlf.encode("utf-8"),
+        "utf16.txt": b"\xff\xfe" + crlf.encode("utf-16-le"),
+        # two exports concatenated: the second one's BOM sits mid-file before its separator
+        "joined.txt": ARTICLE.split("-\n标题二")[0].encode()
+        + b"\xef\xbb\xbf-\n"
+        + "标题二\n正文二。\n2024-02-03\n".encode(),
+    }
+    for name, data in variants.items():
+        docs, problems = ingest_file(_write(tmp_path, name, data), NOISE, tmp_path)
+        assert problems == [], name
+        assert [(d.title, d.text, d.posted) for d in docs] == expected, name
+
+
+TRADITIONAL_ARTICLES = """\
+-
+【投資桐鄉】2021年桐鄉市梧桐街道政府工作報告
+2021年1月20日在梧桐街道第一屆人民代表大會第五次會議上 張明華 各位代表:現在,我代表街道人民政府向大會作工作報告。 \
+一、2020年工作回顧 全年實現地區生產總值120.5億元。侯衛東官場筆記 (一)產業發展 推進“雙鏈融合”[1]工程。 \
+二、2021年主要任務 確保完成目標。 名詞解釋: 1.雙鏈融合:產業鏈與創新鏈融合發展。 2.三改一拆:舊住宅區、舊廠區改造。
+2025-07-01
+-
+鳳鳴街道舉辦2021年招商推介會
+鳳鳴街道召開會議,部署全年工作。
+2025-07-02
+有想補充的信息?點我投稿
+"""
+
+
+def test_traditional_articles_are_read_like_simplified_ones(tmp_path: Path) -> None:
+    docs, problems = ingest_file(_write(tmp_path, "trad.txt", TRADITIONAL_ARTICLES.encode()), NOISE, tmp_path)
+    assert problems == []
+    report, news = docs
+    assert (report.title, report.site_tag) == ("2021年桐鄉市梧桐街道政府工作報告", "投資桐鄉")
+    assert (report.kind, report.year, report.issued) == ("work-report", 2021, date(2021, 1, 20))
+    assert report.publisher == "梧桐街道人民政府"
+    assert (report.occasion, report.speaker) == ("梧桐街道第一届人民代表大会第五次会议", "张明华")
+    # the traditional copy of the curated noise string is removed too, and remembered as written
+    assert "侯衛東" not in report.text and [r for _, r in report.removed] == ["侯衛東官場筆記"]
+    assert [(s.path, s.heading) for s in report.sections] == [
+        ("1", "2020年工作回顧"),
+        ("1.1", "產業發展"),
+        ("2", "2021年主要任務"),
+        ("3", "名词解释"),
+    ]
+    assert [(e.number, e.headword, e.definition) for e in report.glossary] == [
+        (1, "雙鏈融合", "產業鏈與創新鏈融合發展。"),
+        (2, "三改一拆", "舊住宅區、舊廠區改造。"),
+    ]
+    (ref,) = report.footnotes
+    assert ref.entry_index == 0 and ref.anchor is not None
+    assert report.text[ref.anchor.start : ref.anchor.end] == "雙鏈融合"
+    # a footer in traditional characters belongs to no article
+    assert news.kind == "news" and news.text == "鳳鳴街道召開會議,部署全年工作。"
+
+
+TRADITIONAL_DISCLOSURE = """\
+索引號: | 001008004005091/2021-00001 | 發布機構: | 梧桐街道 | 公開方式: | 主動公開 |
+發文日期: | ２０２１－０３－０２ | 組配分類: | 計劃總結 | 文件編號: | |
+梧桐街道2021年工作要點
+梧桐街道2021年工作要點
+| | |
+一、總體要求 穩中求進。 二、主要任務 (一)產業升級 1.推進數字賦能。 2.提升平臺能級。 |
+"""
+
+
+def test_traditional_disclosure_page_header_and_sections(tmp_path: Path) -> None:
+    docs, problems = ingest_file(_write(tmp_path, "plan.txt", TRADITIONAL_DISCLOSURE.encode()), NOISE, tmp_path)
+    assert problems == []
+    (plan,) = docs
+    assert (plan.title, plan.kind, plan.year) == ("梧桐街道2021年工作要點", "work-plan", 2021)
+    assert (plan.issued, plan.publisher) == (date(2021, 3, 2), "梧桐街道")
+    assert dict(plan.metadata)["索引号"] == "001008004005091/2021-00001"
+    assert [(s.path, s.number, s.heading) for s in plan.sections] == [
+        ("1", "一、", "總體要求"),
+        ("2", "二、", "主要任務"),
+        ("2.1", "(一)", "產業升級"),
+        ("2.1.1", "1.", "推進數字賦能"),
+        ("2.1.2", "2.", "提升平臺能級"),
+    ]
+    assert plan.text.endswith("提升平臺能級。")
+
+
+def test_traditional_plain_text_report() -> None:
+    doc = ingest_text("某鎮２０２２年工作計劃\n一、總體要求 穩中求進！二、主要任務 抓好項目？")
+    assert (doc.kind, doc.year) == ("work-plan", 2022)
+    assert [s.heading for s in doc.sections] == ["總體要求", "主要任務"]
+    assert [doc.text[s.start : s.end] for s in doc.sentences] == [
+        "一、總體要求",
+        "穩中求進！",
+        "二、主要任務",
+        "抓好項目？",
+    ]

@@ -9,16 +9,26 @@ Three layouts are recognised, by shape rather than by file name:
 * **plain text** – anything else: first non-empty line is the title, the rest the body.
 
 Noise (injected strings, footers, empty table rows, trailing pipes) is removed by the
-rules in curation's ``noise:`` section. Offsets are into the stored normalised text,
-so ``doc.text[s.start:s.end]`` is always the exact quote. A document that cannot be
+rules in curation's ``noise:`` section. Offsets are into the stored text, so
+``doc.text[s.start:s.end]`` is always the exact quote. A document that cannot be
 parsed is reported as a :class:`~tx_graph.errors.Problem` with file and line, and the
 other documents still load.
+
+Every rule that reads wording (kind, year, publisher, meeting line, headings, 名词解释,
+footnotes, sentence ends, header keys, noise) runs on a same-length *matching view*
+(:func:`tx_graph.discover.normalise`: traditional → simplified, full-width → ASCII), so a
+report in traditional characters or with full-width digits is read like any other while
+the text, title and every offset stay as written. Header values that name things
+(publisher, occasion, speaker) are given in the matching view, where curation's names live.
 
 >>> doc = ingest_text("2018年某镇政府工作报告\\n各位代表:现在我代表镇人民政府作报告。一、回顾 成绩很大。", "x.txt")
 >>> doc.kind, doc.year, doc.publisher
 ('work-report', 2018, '某镇人民政府')
 >>> [doc.text[s.start:s.end] for s in doc.sentences]
 ['各位代表:现在我代表镇人民政府作报告。', '一、回顾', '成绩很大。']
+>>> doc = ingest_text("2021年某鎮政府工作報告\\n各位代表:現在我代表鎮人民政府作報告。一、回顧 成績很大。")
+>>> doc.kind, doc.year, doc.publisher, doc.title
+('work-report', 2021, '某镇人民政府', '2021年某鎮政府工作報告')
 """
 
 from __future__ import annotations
@@ -27,8 +37,10 @@ import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
+from .discover import normalise
 from .errors import Errors, Problem
 from .model import Document, FootnoteRef, GlossaryEntry, NoiseRules, Section, Span
 
@@ -127,40 +139,108 @@ def _relative(path: Path, root: Path | None) -> str:
     return path.as_posix()
 
 
+EXPECTED_TEXT = "expected UTF-8 text: a title line, then the body"
+# E104 for the layouts other than article blocks (Errors.E104 describes those)
+NO_BODY = "document has a title but no body: its title line ({length:,} characters) is the last line ({expected})"
+EXPECTED_PLAIN = "expected the title on the first line and the text on the lines after it"
+EXPECTED_DISCLOSURE = "expected header rows with '|', the title, then the text"
+# Share of undecodable bytes and control characters above which a file is junk, not text
+# with a few bad bytes (a stray byte in an otherwise good file must not lose the file).
+BINARY_SHARE = 0.1
+
+
 def _decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     if not raw.strip():
-        return None, [Problem(rel, None, None, "E102", Errors.E102)]
+        return None, [Problem(rel, 1, None, "E102", f"{Errors.E102} ({EXPECTED_TEXT})")]
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        # Windows' "Unicode" is UTF-16 with a BOM: full of NUL bytes, but text
+        if raw.startswith(bom):
+            try:
+                return _lines_text(raw[len(bom) :].decode(codec)), []
+            except UnicodeDecodeError as exc:
+                line = raw[: exc.start].count(b"\n") + 1
+                reason = f"{exc.reason} (the file starts with a {codec.upper()} byte-order mark)"
+                return None, [Problem(rel, line, None, "E101", Errors.E101.format(offset=exc.start, reason=reason))]
     if b"\x00" in raw[:65536]:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         return None, [Problem(rel, line, None, "E103", Errors.E103)]
     raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
-        text = raw.decode("utf-8")
-        problems: list[Problem] = []
-    except UnicodeDecodeError as exc:
-        # Keep going with replacement characters: one bad byte must not lose the
-        # other articles of the file; the problem names where it is.
-        line = raw[: exc.start].count(b"\n") + 1
-        problems = [Problem(rel, line, None, "E101", Errors.E101.format(offset=exc.start, reason=exc.reason))]
-        text = raw.decode("utf-8", errors="replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), problems
+        return _lines_text(raw.decode("utf-8")), []
+    except UnicodeDecodeError:
+        pass
+    # Line by line, so that a pasted GBK paragraph or one bad byte loses no other line:
+    # a line that is not UTF-8 but is GB18030 (GBK's superset, what Chinese Windows
+    # writes) is read as such; anything else with replacement characters.
+    decoded: list[str] = []
+    gbk_lines: list[tuple[int, int, str]] = []  # line, byte offset, reason
+    bad: tuple[int, int, str] | None = None  # line, byte offset, reason
+    offset = 0
+    for number, chunk in enumerate(raw.split(b"\n"), start=1):
+        try:
+            decoded.append(chunk.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            try:
+                decoded.append(chunk.decode("gb18030"))
+                gbk_lines.append((number, offset + exc.start, exc.reason))
+            except UnicodeDecodeError:
+                decoded.append(chunk.decode("utf-8", errors="replace"))
+                bad = bad or (number, offset + exc.start, exc.reason)
+        offset += len(chunk) + 1
+    text = "\n".join(decoded)
+    junk = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\t\n\r\f"))
+    if bad is not None and junk > BINARY_SHARE * len(text):
+        return None, [Problem(rel, bad[0], None, "E103", Errors.E103.replace("(NUL bytes)", "(undecodable bytes)"))]
+    problems: list[Problem] = []
+    if gbk_lines:
+        first, at, why = gbk_lines[0]
+        where = f"line {first}" if len(gbk_lines) == 1 else f"{len(gbk_lines)} lines from line {first}"
+        reason = f"{why}; {where} read as GB18030/GBK instead (expected UTF-8: re-save the file as UTF-8)"
+        problems.append(Problem(rel, first, None, "E101", Errors.E101.format(offset=at, reason=reason)))
+    if bad is not None:
+        reason = f"{bad[2]}; read with replacement characters (expected UTF-8: re-save the file as UTF-8)"
+        problems.append(Problem(rel, bad[0], None, "E101", Errors.E101.format(offset=bad[1], reason=reason)))
+    return _lines_text(text), sorted(problems)
+
+
+def _lines_text(text: str) -> str:
+    """One line ending, and no byte-order marks (files concatenated with theirs keep them
+    mid-text, where they would hide a separator line)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+
+
+def _view(line: str) -> str:
+    """The matching view of a layout line; long lines are body text, never layout."""
+    return normalise(line) if len(line) <= 200 else line
 
 
 # ---------------------------------------------------------------- layouts
 
 
 def _looks_like_disclosure(lines: Sequence[str]) -> bool:
-    head = [ln for ln in lines[:8] if ln.strip()]
+    head = [_view(ln) for ln in lines[:8] if ln.strip()]
     return any("|" in ln and re.search(r"索引号|发布机构|发文日期", ln) for ln in head)
 
 
+def _is_separator(line: str) -> bool:
+    return _view(line.strip()) == "-"
+
+
+def _date_line(line: str) -> re.Match[str] | None:
+    return DATE_LINE.match(_view(line))
+
+
 def _looks_like_articles(lines: Sequence[str]) -> bool:
-    return any(ln.strip() == "-" for ln in lines) and any(DATE_LINE.match(ln) for ln in lines)
+    return any(_is_separator(ln) for ln in lines) and any(_date_line(ln) for ln in lines)
 
 
 def _is_footer(line: str, noise: NoiseRules) -> bool:
-    stripped = line.strip()
-    return stripped in noise.footer_lines or any(p.search(line) for p in noise.line_patterns)
+    stripped = _view(line.strip())
+    return (
+        stripped in noise.footer_lines
+        or stripped in _footer_views(noise.footer_lines)
+        or any(p.search(line) for p in noise.line_patterns)
+    )
 
 
 def _parse_articles(lines: list[str], stem: str, rel: str, noise: NoiseRules) -> tuple[list[Document], list[Problem]]:
@@ -172,7 +252,7 @@ def _parse_articles(lines: list[str], stem: str, rel: str, noise: NoiseRules) ->
         if not line.strip() or _is_footer(line, noise):
             i += 1
             continue
-        if line.strip() != "-":
+        if not _is_separator(line):
             problems.append(Problem(rel, i + 1, 1, "E106", Errors.E106.format(text=_clip(line.strip()))))
             i += 1
             continue
@@ -185,8 +265,8 @@ def _parse_articles(lines: list[str], stem: str, rel: str, noise: NoiseRules) ->
         body: list[str] = []
         posted: date | None = None
         k = j + 1
-        while k < n and lines[k].strip() != "-":
-            m = DATE_LINE.match(lines[k])
+        while k < n and not _is_separator(lines[k]):
+            m = _date_line(lines[k])
             if m:
                 posted = _date(m, rel, k + 1, problems)
                 k += 1
@@ -224,15 +304,17 @@ def _parse_disclosure(lines: list[str], stem: str, rel: str, noise: NoiseRules) 
     rest = [(k, ln) for k, ln in enumerate(lines[i:], start=i) if ln.strip()]
     rest = [(k, ln) for k, ln in rest if not any(p.search(ln) for p in noise.line_patterns)]
     if not rest:
-        return [], [Problem(rel, i + 1, None, "E104", Errors.E104)]
+        message = f"disclosure page has a header but no title or text ({EXPECTED_DISCLOSURE})"
+        return [], [Problem(rel, i + 1, None, "E104", message)]
     title_line, raw_title = rest[0]
     body = [ln for _, ln in rest[1:] if ln.strip() != raw_title.strip()]
     if not body:
-        return [], [Problem(rel, title_line + 1, 1, "E104", Errors.E104)]
+        message = NO_BODY.format(length=len(raw_title.strip()), expected=EXPECTED_DISCLOSURE)
+        return [], [Problem(rel, title_line + 1, 1, "E104", message)]
     problems: list[Problem] = []
     issued = None
     if metadata.get("发文日期"):
-        m = DATE_LINE.match(metadata["发文日期"])
+        m = _date_line(metadata["发文日期"])
         if m:
             issued = _date(m, rel, 1, problems)
         else:
@@ -254,10 +336,11 @@ def _parse_disclosure(lines: list[str], stem: str, rel: str, noise: NoiseRules) 
 def _parse_plain(lines: list[str], stem: str, rel: str, noise: NoiseRules) -> tuple[list[Document], list[Problem]]:
     content = [(k, ln) for k, ln in enumerate(lines) if ln.strip() and not _is_footer(ln, noise)]
     if not content:
-        return [], [Problem(rel, None, None, "E102", Errors.E102)]
+        return [], [Problem(rel, 1, None, "E102", f"file has no text, only footer lines ({EXPECTED_TEXT})")]
     (title_line, raw_title), body = content[0], [ln for _, ln in content[1:]]
     if not body:
-        return [], [Problem(rel, title_line + 1, 1, "E104", Errors.E104)]
+        message = NO_BODY.format(length=len(raw_title.strip()), expected=EXPECTED_PLAIN)
+        return [], [Problem(rel, title_line + 1, 1, "E104", message)]
     doc = _make_document(
         doc_id=f"{stem}-01",
         rel=rel,
@@ -276,7 +359,7 @@ def _header_cells(line: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for idx, cell in enumerate(cells):
         if cell.endswith((":", "：")):
-            key = cell.rstrip(":：").strip()
+            key = _view(cell.rstrip(":：").strip())
             nxt = cells[idx + 1] if idx + 1 < len(cells) else ""
             found[key] = "" if nxt.endswith((":", "：")) else nxt
     return found
@@ -309,28 +392,30 @@ def _make_document(
     noise: NoiseRules,
     issued: date | None = None,
 ) -> Document:
-    title, _ = _remove_noise(raw_title.strip(), noise)
+    title, title_view, _ = _remove_noise(raw_title.strip(), noise)
     site_tag = None
-    m = SITE_TAG.match(title)
+    m = SITE_TAG.match(title_view)
     if m:
-        site_tag, title = m.group(1), m.group(2)
+        site_tag, title = title[m.start(1) : m.end(1)], title[m.start(2) : m.end(2)]
+        title_view = title_view[m.start(2) : m.end(2)]
     cleaned = []
     for body_line in body_lines:
         for pattern in noise.trailing_patterns:
             body_line = pattern.sub("", body_line)
         cleaned.append(body_line.strip())
-    text, removed = _remove_noise("\n".join(c for c in cleaned if c), noise)
-    year_m = TITLE_YEAR.search(title)
-    meeting = MEETING.match(text)
+    text, view, removed = _remove_noise("\n".join(c for c in cleaned if c), noise)
+    year_m = TITLE_YEAR.search(title_view)
+    meeting = MEETING.match(view)
     speaker = occasion = None
     if meeting:
         with contextlib.suppress(ValueError):
             issued = issued or date(int(meeting.group(1)), int(meeting.group(2)), int(meeting.group(3)))
         occasion, speaker = meeting.group(4), meeting.group(5)
-    kind = next((k for k, rule in KIND_RULES if rule.search(title)), "news")
-    glossary_start = _glossary_start(text)
-    glossary = _parse_glossary(text, glossary_start) if glossary_start is not None else ()
-    sections = _sections(text, glossary_start)
+    kind = next((k for k, rule in KIND_RULES if rule.search(title_view)), "news")
+    glossary_start = _glossary_start(view)
+    glossary = _parse_glossary(text, view, glossary_start) if glossary_start is not None else ()
+    sections = _sections(text, view, glossary_start)
+    publisher = metadata.get("发布机构")
     return Document(
         id=doc_id,
         source_path=rel,
@@ -340,36 +425,53 @@ def _make_document(
         posted=posted,
         issued=issued,
         year=int(year_m.group(1)) if year_m else None,
-        publisher=metadata.get("发布机构") or _publisher_from_text(title, text),
+        publisher=normalise(publisher) if publisher else _publisher_from_text(title_view, view),
         speaker=speaker,
         occasion=occasion,
         kind=kind,
         text=text,
-        sentences=tuple(_sentences(text)),
+        sentences=tuple(_sentences(view)),
         sections=sections,
         glossary=glossary,
-        footnotes=_footnotes(text, glossary, glossary_start),
+        footnotes=_footnotes(view, glossary, glossary_start),
         removed=tuple(removed),
         metadata=tuple((k, v) for k, v in metadata.items() if v),
     )
 
 
-def _remove_noise(text: str, noise: NoiseRules) -> tuple[str, list[tuple[int, str]]]:
-    """Delete every noise string, remembering where, so offsets refer to the clean text."""
+def _remove_noise(text: str, noise: NoiseRules) -> tuple[str, str, list[tuple[int, str]]]:
+    """Delete every noise string (found in the matching view, so a traditional-character
+    copy of it goes too), remembering where, so offsets refer to the clean text.
+    Returns the clean text, its matching view and the removals."""
+    view = normalise(text)
     if not noise.strings:
-        return text, []
-    pattern = re.compile("|".join(re.escape(s) for s in sorted(noise.strings, key=len, reverse=True)))
+        return text, view, []
+    pattern = _noise_pattern(noise.strings)
     out: list[str] = []
+    out_view: list[str] = []
     removed: list[tuple[int, str]] = []
     last = 0
     length = 0
-    for m in pattern.finditer(text):
+    for m in pattern.finditer(view):
         out.append(text[last : m.start()])
+        out_view.append(view[last : m.start()])
         length += m.start() - last
-        removed.append((length, m.group(0)))
+        removed.append((length, text[m.start() : m.end()]))
         last = m.end()
     out.append(text[last:])
-    return "".join(out), removed
+    out_view.append(view[last:])
+    return "".join(out), "".join(out_view), removed
+
+
+@lru_cache(maxsize=8)
+def _noise_pattern(strings: tuple[str, ...]) -> re.Pattern[str]:
+    forms = {normalise(s) for s in strings}
+    return re.compile("|".join(re.escape(s) for s in sorted(forms, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=8)
+def _footer_views(footers: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(normalise(f) for f in footers)
 
 
 def _publisher_from_text(title: str, text: str) -> str | None:
@@ -432,21 +534,22 @@ def _at_boundary(text: str, pos: int) -> bool:
     return pos == 0 or text[pos - 1].isspace() or text[pos - 1] in SECTION_BOUNDARY
 
 
-def _sections(text: str, glossary_start: int | None) -> tuple[Section, ...]:
+def _sections(text: str, view: str, glossary_start: int | None) -> tuple[Section, ...]:
     """Numbered parts, accepted only in sequence (一 then 二 …) so that enumerations
-    inside a sentence (一、二、三产) are not mistaken for headings."""
-    limit = glossary_start if glossary_start is not None else len(text)
-    markers: list[tuple[int, int, int, str]] = []  # start, level, number, marker text
+    inside a sentence (一、二、三产) are not mistaken for headings. Markers are read in
+    the matching ``view``; markers and headings are quoted from ``text``."""
+    limit = glossary_start if glossary_start is not None else len(view)
+    markers: list[tuple[int, int, int, int]] = []  # start, level, number, end
     for level, pattern in ((1, LEVEL1), (2, LEVEL2), (3, LEVEL3)):
-        for m in pattern.finditer(text, 0, limit):
-            if _at_boundary(text, m.start()):
+        for m in pattern.finditer(view, 0, limit):
+            if _at_boundary(view, m.start()):
                 value = int(m.group(1)) if level == 3 else _cn_number(m.group(1))
-                markers.append((m.start(), level, value, m.group(0)))
+                markers.append((m.start(), level, value, m.end()))
     markers.sort()
     expected = [0, 0, 0, 0]
     accepted: list[tuple[int, int, str, str, int]] = []  # start, level, marker, path, heading_from
     counters = [0, 0, 0, 0]
-    for start, level, value, marker in markers:
+    for start, level, value, marker_end in markers:
         if value != expected[level] + 1:
             continue
         expected[level] = value
@@ -456,9 +559,9 @@ def _sections(text: str, glossary_start: int | None) -> tuple[Section, ...]:
         for deeper in range(level + 1, 4):
             counters[deeper] = 0
         path = ".".join(str(c) for c in counters[1 : level + 1])
-        accepted.append((start, level, marker, path, start + len(marker)))
+        accepted.append((start, level, text[start:marker_end], path, marker_end))
     if glossary_start is not None:
-        mark = GLOSSARY_MARK.search(text, max(0, glossary_start - 6))
+        mark = GLOSSARY_MARK.search(view, max(0, glossary_start - 6))
         gstart = mark.start() if mark else glossary_start
         accepted.append((gstart, 1, "", str(expected[1] + 1), gstart))
     sections: list[Section] = []
@@ -468,46 +571,46 @@ def _sections(text: str, glossary_start: int | None) -> tuple[Section, ...]:
             if later[1] <= level:
                 end = later[0]
                 break
-        heading = "名词解释" if marker == "" and level == 1 else _heading(text, heading_from, end)
+        heading = "名词解释" if marker == "" and level == 1 else _heading(text, view, heading_from, end)
         sections.append(Section(marker, level, heading, Span(start, end), path))
     return tuple(sections)
 
 
-def _heading(text: str, start: int, end: int) -> str:
+def _heading(text: str, view: str, start: int, end: int) -> str:
     """A heading runs to the first punctuation or space; reports often glue the body on
     directly ("2017年工作回顾2017年,我们…"), so a second year also ends it."""
     limit = min(end, start + 40)
-    stop = HEADING_END.search(text, start, limit)
-    heading = text[start : stop.start() if stop else limit]
-    year = HEADING_YEAR.search(heading, 1)
-    return heading[: year.start()] if year else heading
+    stop = HEADING_END.search(view, start, limit)
+    stop_at = stop.start() if stop else limit
+    year = HEADING_YEAR.search(view, start + 1, stop_at)
+    return text[start : year.start() if year else stop_at]
 
 
-def _glossary_start(text: str) -> int | None:
+def _glossary_start(view: str) -> int | None:
     """Offset just after the last 名词解释 heading that is followed by entries."""
-    for m in reversed(list(GLOSSARY_MARK.finditer(text))):
-        after = text[m.end() : m.end() + 40].lstrip()
+    for m in reversed(list(GLOSSARY_MARK.finditer(view))):
+        after = view[m.end() : m.end() + 40].lstrip()
         if re.match(r"\d{1,2}[.．]", after) or re.match(r"[^\s:：。]{1,30}[:：]", after):
             return m.end()
     return None
 
 
-def _parse_glossary(text: str, start: int) -> tuple[GlossaryEntry, ...]:
+def _parse_glossary(text: str, view: str, start: int) -> tuple[GlossaryEntry, ...]:
     region_start = start
-    while region_start < len(text) and text[region_start].isspace():
+    while region_start < len(view) and view[region_start].isspace():
         region_start += 1
     heads: list[tuple[int, int, int, int | None]] = []  # entry start, headword start, headword end, number
-    if NUMBERED_ENTRY.match(text, region_start):
+    if NUMBERED_ENTRY.match(view, region_start):
         expected = 1
-        for m in NUMBERED_ENTRY.finditer(text, region_start):
+        for m in NUMBERED_ENTRY.finditer(view, region_start):
             if int(m.group(1)) != expected:
                 continue
-            if m.start() != region_start and not _at_boundary(text, m.start()):
+            if m.start() != region_start and not _at_boundary(view, m.start()):
                 continue
             heads.append((m.start(), m.start(2), m.end(2), expected))
             expected += 1
     else:
-        for m in UNNUMBERED_ENTRY.finditer(text, region_start):
+        for m in UNNUMBERED_ENTRY.finditer(view, region_start):
             heads.append((m.start(), m.start(1), m.end(1), None))
     entries: list[GlossaryEntry] = []
     for idx, (_, hw_start, hw_end, number) in enumerate(heads):
@@ -527,26 +630,26 @@ def _parse_glossary(text: str, start: int) -> tuple[GlossaryEntry, ...]:
     return tuple(entries)
 
 
-def _footnotes(text: str, glossary: tuple[GlossaryEntry, ...], glossary_start: int | None) -> tuple[FootnoteRef, ...]:
-    limit = glossary_start if glossary_start is not None else len(text)
+def _footnotes(view: str, glossary: tuple[GlossaryEntry, ...], glossary_start: int | None) -> tuple[FootnoteRef, ...]:
+    limit = glossary_start if glossary_start is not None else len(view)
     by_number = {e.number: i for i, e in enumerate(glossary) if e.number is not None}
     refs: list[FootnoteRef] = []
-    for m in FOOTNOTE.finditer(text, 0, limit):
+    for m in FOOTNOTE.finditer(view, 0, limit):
         number = int(m.group(1))
         index = by_number.get(number)
         anchor = None
         if index is not None:
-            anchor = _anchor_before(text, m.start(), glossary[index].headword)
+            anchor = _anchor_before(view, m.start(), normalise(glossary[index].headword))
         refs.append(FootnoteRef(number, Span(m.start(), m.end()), index, anchor))
     return tuple(refs)
 
 
-def _anchor_before(text: str, mark: int, headword: str) -> Span | None:
+def _anchor_before(view: str, mark: int, headword: str) -> Span | None:
     window_start = max(0, mark - len(headword) - 40)
     for candidate in (headword, headword.strip(QUOTES), _strip_quotes(headword)):
         if not candidate:
             continue
-        pos = text.rfind(candidate, window_start, mark + 1)
+        pos = view.rfind(candidate, window_start, mark + 1)
         if pos >= 0:
             return Span(pos, pos + len(candidate))
     return None
