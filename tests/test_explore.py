@@ -116,6 +116,54 @@ def test_overview_data_matches_the_store(site: tuple[Path, ExplorerStats], expec
     assert not data["aggregate"], "the real graph is small enough to show whole"
 
 
+def test_legend_lists_only_types_that_have_nodes(site: tuple[Path, ExplorerStats], kg: KnowledgeGraph) -> None:
+    """Discovery candidates stay out of the graph (``to_networkx`` leaves them out), so
+    neither the overview's type filters nor the index may offer an empty candidate type."""
+    root, _ = site
+    data = overview_data(root)
+    present = {data["types"][n[2]] for n in data["nodes"]}
+    assert set(data["types"]) == present and "candidate" not in present
+    text = (root / "overview.html").read_text(encoding="utf-8")
+    boxes = re.findall(r'data-type="([^"]+)" checked>.*?<span class="n">(\d+)</span>', text)
+    assert {t for t, _ in boxes} == present and all(int(n) > 0 for _, n in boxes), boxes
+    counts = {t: int(n) for t, n in boxes}
+    assert counts["town"] == sum(1 for n in data["nodes"] if data["types"][n[2]] == "town")
+    assert 'id="type-candidate"' not in (root / "index.html").read_text(encoding="utf-8")
+
+
+def test_rebuild_rewrites_only_what_changed(tmp_path: Path, built: tuple[Paths, BuildReport]) -> None:
+    out = tmp_path / "explorer"
+    first = generate(built[0].store, out)
+    assert first.written == first.pages + len(list((out / "assets").iterdir()))
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*.html")}
+    again = generate(built[0].store, out)
+    assert again.written == 0 and again.pages == first.pages and again.bytes == first.bytes
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.html")} == before
+    # a page lost from the folder is noticed and written back, and only that one
+    wuzhen = (out / WUZHEN).read_bytes()
+    (out / WUZHEN).unlink()
+    third = generate(built[0].store, out)
+    assert third.written == 1 and (out / WUZHEN).read_bytes() == wuzhen
+    # the memo of layouts survives in the folder's state; a broken state only costs time:
+    # everything is written afresh and files the generation does not write are removed
+    state = out / ".tx-graph-explorer-state.json"
+    assert '"layout:' in state.read_text(encoding="utf-8") and "betweenness:" in state.read_text(encoding="utf-8")
+    state.write_text("{not json", encoding="utf-8")
+    (out / "entity" / "place-gone.html").write_text("stale", encoding="utf-8")
+    fourth = generate(built[0].store, out)
+    assert fourth.written == first.written and not (out / "entity" / "place-gone.html").exists()
+    assert (out / WUZHEN).read_bytes() == wuzhen
+
+
+def test_one_or_two_processes_write_the_same_site(tmp_path: Path, built: tuple[Paths, BuildReport]) -> None:
+    one = generate(built[0].store, tmp_path / "one", workers=1)
+    two = generate(built[0].store, tmp_path / "two", workers=2)
+    assert (one.pages, one.bytes) == (two.pages, two.bytes)
+    for page in (tmp_path / "one").rglob("*.html"):
+        other = tmp_path / "two" / page.relative_to(tmp_path / "one")
+        assert other.read_bytes() == page.read_bytes(), page.name
+
+
 def test_entity_page_quotes_its_mentions_highlighted(site: tuple[Path, ExplorerStats], kg: KnowledgeGraph) -> None:
     text = (site[0] / WUZHEN).read_text(encoding="utf-8")
     wuzhen = kg.entity("乌镇")

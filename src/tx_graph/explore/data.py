@@ -12,16 +12,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..vocab import BASE
+from .memo import digest
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from ..api import KnowledgeGraph
+    from .memo import Memo
 
 __all__ = ["Doc", "ExplorerData", "Figure", "Mention", "Node", "collect", "short_id"]
 
@@ -185,8 +188,11 @@ class ExplorerData:
         return out
 
 
-def collect(kg: KnowledgeGraph, graph: nx.MultiDiGraph | None = None) -> ExplorerData:
-    """Read nodes, relations, documents, mentions, definitions and figures from ``kg``."""
+def collect(
+    kg: KnowledgeGraph, graph: nx.MultiDiGraph | None = None, *, derived: bool = True, memo: Memo | None = None
+) -> ExplorerData:
+    """Read nodes, relations, documents, mentions, definitions and figures from ``kg``
+    (and :func:`derive` the rest unless ``derived=False``)."""
     graph = graph if graph is not None else kg.to_networkx()
     labels = _labels(kg)
     nodes: dict[str, Node] = {}
@@ -224,13 +230,13 @@ def collect(kg: KnowledgeGraph, graph: nx.MultiDiGraph | None = None) -> Explore
     for r in kg.select("SELECT ?e ?o WHERE { ?e schema:sameAs|skos:exactMatch ?o } ORDER BY ?e ?o"):
         same_as[short_id(r["e"])].append(r["o"])
     data = ExplorerData(nodes, edges, docs, mentions, definitions, figures, dict(same_as))
-    derive(data)
+    if derived:
+        derive(data, memo)
     return data
 
 
-def derive(data: ExplorerData) -> None:
+def derive(data: ExplorerData, memo: Memo | None = None) -> None:
     """Hierarchy, collapse heads, towns, years, mention indexes and metrics."""
-    import networkx as nx
 
     parents: dict[str, list[str]] = defaultdict(list)
     children: dict[str, list[str]] = defaultdict(list)
@@ -295,17 +301,92 @@ def derive(data: ExplorerData) -> None:
             years[k].add(n.year)
     data.years = {k: sorted(v) for k, v in years.items()}
     # metrics on the relations that say what a thing is (years would make every dated thing a neighbour)
-    simple = nx.Graph()
-    simple.add_nodes_from(data.nodes)
-    simple.add_edges_from((e.source, e.target) for e in data.edges if e.relation != IN_YEAR)
-    data.degree = dict(simple.degree())
-    n = simple.number_of_nodes()
-    # exact up to a thousand nodes; above, 64 sampled sources rank the hubs well enough
-    # (exact betweenness at 10,000 nodes takes minutes)
-    sample = None if n <= 1000 else 64
-    between = nx.betweenness_centrality(simple, k=sample, seed=7 if sample else None)
-    ranked = sorted(data.nodes, key=lambda k: (-between[k], -data.degree[k], k))
-    data.betweenness_rank = {k: i + 1 for i, k in enumerate(ranked) if between[k] > 0}
+    adjacency: dict[str, set[str]] = {k: set() for k in data.nodes}
+    for e in data.edges:
+        if e.relation != IN_YEAR and e.source != e.target:
+            adjacency[e.source].add(e.target)
+            adjacency[e.target].add(e.source)
+    data.degree = {k: len(v) for k, v in adjacency.items()}
+    order = sorted(adjacency)
+    key = digest(order, [sorted(adjacency[k]) for k in order])
+    ranks = memo.get("betweenness", key, lambda: _betweenness_rank(adjacency)) if memo else _betweenness_rank(adjacency)
+    data.betweenness_rank = dict(ranks)
+
+
+def _betweenness_rank(adjacency: dict[str, set[str]]) -> dict[str, int]:
+    """Rank by betweenness centrality (1 = the best bridge; nodes on no shortest path are
+    left out): exact up to a thousand nodes; above, 64 sampled sources rank the hubs well
+    enough (exact betweenness at 10,000 nodes takes minutes)."""
+    import random
+
+    order = sorted(adjacency)
+    index = {k: i for i, k in enumerate(order)}
+    neighbours = [sorted(index[m] for m in adjacency[k]) for k in order]
+    n = len(order)
+    sources = range(n) if n <= 1000 else sorted(random.Random(7).sample(range(n), 64))
+    between = _brandes(neighbours, sources)
+    ranked = sorted(range(n), key=lambda i: (-round(between[i], 9), -len(neighbours[i]), order[i]))
+    return {order[i]: r + 1 for r, i in enumerate(ranked) if between[i] > 1e-12}
+
+
+def _brandes(neighbours: list[list[int]], sources: Iterable[int]) -> list[float]:
+    """Brandes' algorithm on an unweighted, undirected graph given as adjacency lists.
+
+    Plain lists and integers (networkx's version spends most of its time in dict views);
+    only the ranking is used, so the values are not normalised. A leaf (one neighbour
+    ``u``) is never searched from: its shortest paths are ``u``'s, so it adds what ``u``
+    adds to every other node, and to ``u`` one for each node beyond it. The place
+    hierarchy is mostly leaves, so this skips most searches.
+
+    >>> [round(x, 6) for x in _brandes([[1], [0, 2], [1]], range(3))]
+    [0.0, 2.0, 0.0]
+    >>> [round(x, 6) for x in _brandes([[1, 2], [0, 2, 3], [0, 1], [1]], range(4))]
+    [0.0, 4.0, 0.0, 0.0]
+    """
+    n = len(neighbours)
+    between = [0.0] * n
+    chosen = set(sources)
+    # leaves whose single neighbour has more than one: searched through that neighbour
+    riders = [0] * n
+    for s in chosen:
+        if len(neighbours[s]) == 1 and len(neighbours[neighbours[s][0]]) > 1:
+            riders[neighbours[s][0]] += 1
+    for s in range(n):
+        own = s in chosen and not (len(neighbours[s]) == 1 and len(neighbours[neighbours[s][0]]) > 1)
+        weight = (1 if own else 0) + riders[s]
+        if not weight:
+            continue
+        sigma = [0] * n
+        dist = [-1] * n
+        sigma[s] = 1
+        dist[s] = 0
+        order = [s]
+        preds: list[list[int]] = [[] for _ in range(n)]
+        i = 0
+        while i < len(order):
+            v = order[i]
+            i += 1
+            dv = dist[v] + 1
+            sv = sigma[v]
+            for w in neighbours[v]:
+                if dist[w] < 0:
+                    dist[w] = dv
+                    order.append(w)
+                if dist[w] == dv:
+                    sigma[w] += sv
+                    preds[w].append(v)
+        delta = [0.0] * n
+        for w in reversed(order):
+            coeff = (1.0 + delta[w]) / sigma[w]
+            for v in preds[w]:
+                delta[v] += sigma[v] * coeff
+        for w in order:
+            if w != s:
+                between[w] += delta[w] * weight
+        # each riding leaf reaches every node of the component but itself and s through s
+        # (and a leaf lies on no path, so its own delta above was 0)
+        between[s] += riders[s] * (len(order) - 2)
+    return between
 
 
 # ---------------------------------------------------------------- queries

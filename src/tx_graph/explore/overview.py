@@ -4,12 +4,15 @@ overview is about 1.5 MB of JSON)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .data import IN_YEAR, ExplorerData
-from .layout import SPACING, grouped_layout, spread_layout
+from .layout import SPACING, grouped_layout, memo_key, spread_layout
 from .pages import node_size, overview_towns, page_path
 from .style import FONT_STACK, RELATION_STYLE, TYPE_ORDER, TYPE_STYLE
+
+if TYPE_CHECKING:
+    from .memo import Memo
 
 __all__ = ["AGGREGATE_ABOVE", "DRAW_BUDGET", "OVERVIEW_CAP", "overview_payload"]
 
@@ -19,7 +22,7 @@ DRAW_BUDGET = 6_000  # most nodes drawn at once when zoomed in on a big graph
 EXPAND_PX = 140  # a collapsed town opens once its disc is this many pixels across on screen
 
 
-def overview_payload(data: ExplorerData) -> dict[str, Any]:
+def overview_payload(data: ExplorerData, memo: Memo | None = None) -> dict[str, Any]:
     import networkx as nx
 
     keys = sorted(data.nodes)
@@ -50,11 +53,19 @@ def overview_payload(data: ExplorerData) -> dict[str, Any]:
         if member in index and head in index:
             groups.setdefault(head, []).append(member)
     order = lambda k: (str(k).split("/")[0], data.nodes[str(k)].label, str(k))  # noqa: E731 - types stay together
-    if len(keys) > AGGREGATE_ABOVE:
-        # towns collapse into discs when zoomed out: each must sit amid its own members
-        pos = grouped_layout(layout_graph, groups, order=order)
+    aggregate = len(keys) > AGGREGATE_ABOVE
+
+    def lay_out() -> dict[Any, tuple[float, float]]:
+        if aggregate:
+            # towns collapse into discs when zoomed out: each must sit amid its own members
+            return grouped_layout(layout_graph, groups, order=order)
+        return spread_layout(layout_graph, order=order)
+
+    if memo is None:
+        pos = lay_out()
     else:
-        pos = spread_layout(layout_graph, order=order)
+        key = memo_key(layout_graph, order, aggregate, sorted((h, sorted(m)) for h, m in groups.items()))
+        pos = dict(memo.get("overview-layout", key, lay_out))
     _timeline(pos, sorted(years, key=lambda k: data.nodes[k].year or 0))
     radius: dict[str, float] = {}
     for head, members in groups.items():

@@ -15,12 +15,15 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .data import HEAD_TYPES, IN_YEAR, PLACE_TYPES, Doc, ExplorerData, Figure, Mention, Node
 from .style import RELATION_STYLE, TYPE_ORDER, type_style
+
+if TYPE_CHECKING:
+    from .memo import Memo
 
 __all__ = ["Site", "page_path"]
 
@@ -72,9 +75,10 @@ def fmt_int(n: int) -> str:
 class Site:
     """Renders every page of the explorer from :class:`ExplorerData`."""
 
-    def __init__(self, data: ExplorerData, *, version: str = "") -> None:
+    def __init__(self, data: ExplorerData, *, version: str = "", memo: Memo | None = None) -> None:
         self.data = data
         self.version = version
+        self.memo = memo
         self.place_pages = {k for k, n in data.nodes.items() if n.type in PLACE_TYPES and data.children.get(k)}
         self.definitions_of: dict[str, list[Any]] = defaultdict(list)
         for d in data.definitions:
@@ -93,6 +97,8 @@ class Site:
             self.neighbours[e.source].append(("out", e.relation, e.target))
             self.neighbours[e.target].append(("in", e.relation, e.source))
             self.out_edges[e.source].append(e)
+        self.adjacent = _Adjacent(self.neighbours)
+        self._names: dict[str, str] = {}  # node → its path and label as JSON
 
     # ------------------------------------------------------------ shared parts
     def link(self, node_id: str, root: str, *, badge: bool = True, count: bool = False) -> str:
@@ -182,7 +188,7 @@ every page works offline; every claim links to the sentence it came from.</foote
             dist = {n: dist[n] for n in ranked[:EGO_CAP]}
         payload = self._network_payload(
             dist,
-            ego_layout(self._simple(dist), centre, dist, lambda n: 15.0 * min(14, len(self.data.nodes[str(n)].label))),
+            ego_layout(self.adjacent, centre, dist, lambda n: 15.0 * min(14, len(self.data.nodes[n].label))),
             centre,
             total,
         )
@@ -190,7 +196,7 @@ every page works offline; every claim links to the sentence it came from.</foote
         payload["radius"] = 2 if sum(1 for d in dist.values() if d == 2) <= EGO_RING2_OPEN else 1
         return payload
 
-    def _induced(self, nodes: set[str]) -> list[Any]:
+    def _induced(self, nodes: set[str] | dict[str, Any]) -> list[Any]:
         """The edges among ``nodes``, from the per-node index (not a scan of every edge:
         this runs once per page)."""
         return [e for n in sorted(nodes) for e in self.out_edges.get(n, ()) if e.target in nodes]
@@ -205,28 +211,32 @@ every page works offline; every claim links to the sentence it came from.</foote
         return graph
 
     def _network_payload(
-        self, dist: dict[str, int], pos: dict[Any, tuple[float, float]], centre: str | None, total: int
+        self, dist: dict[str, int], pos: Mapping[Any, Sequence[float]], centre: str | None, total: int
     ) -> dict[str, Any]:
-        order = sorted(dist, key=lambda n: (dist[n], n))
+        """A page's network for ``TXX.mini``; ``nodes`` holds each node's JSON text already
+        (an entity page's radius-2 ring can hold 400 nodes: encoding each node's path and
+        label once per site, not once per page, is most of the work saved)."""
+        rings: dict[int, list[str]] = defaultdict(list)
+        for n, d in dist.items():
+            rings[d].append(n)
+        order = [n for d in sorted(rings) for n in sorted(rings[d])]
         index = {n: i for i, n in enumerate(order)}
-        types = sorted(
-            {self.data.nodes[n].type for n in order}, key=lambda t: TYPE_ORDER.index(t) if t in TYPE_ORDER else 99
-        )
-        induced = self._induced(set(index))
+        nodes_of = self.data.nodes
+        types = sorted({nodes_of[n].type for n in order}, key=_type_rank)
+        type_index = {t: i for i, t in enumerate(types)}
+        induced = self._induced(index)
         relations = sorted({e.relation for e in induced})
-        nodes = [
-            [
-                page_path(n),
-                self.data.nodes[n].label,
-                types.index(self.data.nodes[n].type),
-                self.data.nodes[n].mentions,
-                pos[n][0],
-                pos[n][1],
-                dist[n],
-            ]
-            for n in order
-        ]
-        edges = [[index[e.source], index[e.target], relations.index(e.relation)] for e in induced]
+        rel_index = {r: i for i, r in enumerate(relations)}
+        names = self._names
+        nodes = []
+        for n in order:
+            node = nodes_of[n]
+            name = names.get(n)
+            if name is None:
+                name = names[n] = js_data([page_path(n), node.label])[1:-1]
+            x, y = pos[n]
+            nodes.append(f"[{name},{type_index[node.type]},{node.mentions},{x!r},{y!r},{dist[n]}]")
+        edges = [[index[e.source], index[e.target], rel_index[e.relation]] for e in induced]
         return {
             "nodes": nodes,
             "edges": edges,
@@ -235,6 +245,12 @@ every page works offline; every claim links to the sentence it came from.</foote
             "centre": index[centre] if centre is not None else -1,
             "total": total,
         }
+
+    @staticmethod
+    def network_js(payload: dict[str, Any]) -> str:
+        """:meth:`_network_payload` as a JavaScript object literal (valid JSON)."""
+        rest = js_data({k: v for k, v in payload.items() if k != "nodes"})
+        return '{"nodes":[' + ",".join(payload["nodes"]) + "]," + rest[1:]
 
     # ------------------------------------------------------------ index
     def index_page(self) -> str:
@@ -400,7 +416,7 @@ every page works offline; every claim links to the sentence it came from.</foote
 <label><input type="radio" name="radius" value="2"{" checked" if ego["radius"] == 2 else ""}> 2</label>
 <span class="hint">hover for details · click a node to open it</span></div>
 <div id="ego" class="net"></div>{capped}{self._legend(ego)}</div>"""
-            script = f"TXX.mini('ego', {js_data(ego)}, {{radius: true}});"
+            script = f"TXX.mini('ego', {self.network_js(ego)}, {{radius: true}});"
         else:
             netbox = (
                 '<div class="netbox empty"><p class="muted">No relation links this to another entity yet; '
@@ -554,7 +570,7 @@ every page works offline; every claim links to the sentence it came from.</foote
 {fig_html}
 <section><h2>Documents that mention {esc(n.label)} or anything in it</h2><ul>{doc_list}</ul></section>
 """
-        script = f"TXX.mini('place-net', {js_data(payload)}, {{}});"
+        script = f"TXX.mini('place-net', {self.network_js(payload)}, {{}});"
         return self.page(f"Everything in {n.label}", root, body, kind="place", network=True, script=script)
 
     def _full_tree(self, node: str, root: str, seen: set[str]) -> str:
@@ -564,10 +580,13 @@ every page works offline; every claim links to the sentence it came from.</foote
         return f"<li>{self.link(node, root, count=True)}{inner}</li>"
 
     def _subgraph(self, keep: Sequence[str], centre: str | None, total: int) -> dict[str, Any]:
-        from .layout import spread_layout
+        from .layout import memo_key, spread_layout
 
         graph = self._simple(keep)
-        pos = spread_layout(graph)
+        if self.memo is None:
+            pos = spread_layout(graph)
+        else:
+            pos = self.memo.get("layout", memo_key(graph), lambda: spread_layout(graph))
         dist = {k: (0 if k == centre else 1) for k in keep}
         return self._network_payload(dist, pos, centre, total)
 
@@ -623,7 +642,7 @@ every page works offline; every claim links to the sentence it came from.</foote
 <div class="text">{text}</div></section>
 {defs}
 """
-        script = f"TXX.mini('doc-net', {js_data(payload)}, {{}});"
+        script = f"TXX.mini('doc-net', {self.network_js(payload)}, {{}});"
         return self.page(doc.title, root, body, kind="doc", network=True, script=script)
 
     def _doc_text(self, doc: Doc, mentions: list[Mention], figures: list[Figure], root: str) -> str:
@@ -851,6 +870,18 @@ landmarks and projects when the graph is large and you are zoomed out; zoom in t
 # ---------------------------------------------------------------- helpers
 
 
+class _Adjacent(dict[str, list[str]]):
+    """node → its neighbours, read from ``Site.neighbours`` when first asked for."""
+
+    def __init__(self, neighbours: Mapping[str, list[tuple[str, str, str]]]) -> None:
+        super().__init__()
+        self.neighbours = neighbours
+
+    def __missing__(self, node: str) -> list[str]:
+        value = self[node] = [other for _, _, other in self.neighbours.get(node, ())]
+        return value
+
+
 def _number(value: Decimal) -> str:
     """A decimal as a reader wants it: thousands grouped, no trailing zeros.
 
@@ -910,6 +941,10 @@ def overview_towns(data: ExplorerData, index: dict[str, int]) -> list[int]:
         (k for k, n in data.nodes.items() if n.type in HEAD_TYPES and k in index), key=lambda k: data.nodes[k].label
     )
     return [index[k] for k in heads]
+
+
+def _type_rank(kind: str) -> int:
+    return TYPE_ORDER.index(kind) if kind in TYPE_ORDER else 99
 
 
 def node_size(mentions: int) -> float:
