@@ -1,6 +1,7 @@
 """Build the RDF dataset: curated entities, documents, glossary, mentions, figures.
 
-A plain function from stage outputs to a list of quads. Curated facts go to one named
+A generator from stage outputs to quads, yielded in batches so that the store can take
+them as they come and the whole dataset is never held in memory. Curated facts go to one named
 graph per curation file; everything the build derives from text goes to its own graphs,
 each ``prov:wasGeneratedBy`` the run recorded in the provenance graph. The vocabulary
 contract is in ``docs/vocabulary.md`` (DESIGN.md §2).
@@ -11,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -50,9 +51,12 @@ from .vocab import (
     year_iri,
 )
 
-__all__ = ["BuildInputs", "GlossaryIndex", "build_quads", "glossary_index", "locate_observations"]
+__all__ = ["BuildInputs", "GlossaryIndex", "build_quads", "glossary_index", "iter_quads", "locate_observations"]
 
 QUOTE_CONTEXT = 16
+# quads handed on at a time: large enough to amortise the hand-over, small enough to stay
+# a few megabytes whatever the corpus size
+BATCH = 20_000
 KIND_ZH = {"actual": "实际", "target": "目标"}
 
 ENTITY_CLASSES: dict[str, tuple[str, ...]] = {
@@ -234,27 +238,62 @@ class _Quads:
     def add(self, s: NamedNode, p: str, o: NamedNode | Literal) -> None:
         self.quads.append(Quad(s, _n(p), o, self.graph))
 
+    def drain(self, at_least: int = 0) -> list[Quad]:
+        """The quads added since the last drain, once there are ``at_least`` of them."""
+        if len(self.quads) < at_least:
+            return []
+        out, self.quads = self.quads, []
+        return out
+
 
 def build_quads(inputs: BuildInputs) -> list[Quad]:
-    """Every quad of the dataset, ontology excluded (the store stage loads it)."""
+    """Every quad of the dataset as a list (small corpora, tests); see :func:`iter_quads`."""
+    return [q for batch in iter_quads(inputs) for q in batch]
+
+
+def iter_quads(inputs: BuildInputs) -> Iterator[list[Quad]]:
+    """Every quad of the dataset, ontology excluded (the store stage loads it), in batches."""
     out = _Quads()
     run = _provenance(out, inputs)
     years: set[int] = set()
     _curated_entities(out, inputs.curation, years)
-    _documents(out, inputs, years)
-    _glossary(out, inputs)
-    _mentions(out, inputs)
-    _observations(out, inputs, years)
+    # The extraction states a triple only if nothing before it did; what it could restate
+    # always has a curated entity as subject, so those are the only quads it must see.
+    entity_nodes = {entity_node(e) for e in inputs.curation.entities.values()}
+    stated: list[Quad] = []
+
+    def hand_on(batch: list[Quad]) -> list[Quad]:
+        stated.extend(q for q in batch if q.subject in entity_nodes)
+        return batch
+
+    yield hand_on(out.drain())
+    for section in (
+        _documents(out, inputs, years),
+        _glossary(out, inputs),
+        _mentions(out, inputs),
+        _observations(out, inputs, years),
+    ):
+        for _ in section:
+            yield hand_on(out.drain(BATCH))
+        yield hand_on(out.drain())
     if inputs.candidates or inputs.facts or inputs.figures:
         from .relations import extraction_quads
 
-        extraction_quads(out, inputs, run, years)
+        extraction = _Quads()
+        extraction.quads = stated
+        first = len(stated)
+        extraction_quads(extraction, inputs, run, years)
+        rest = extraction.quads[first:]
+        del stated[:], extraction
+        for start in range(0, len(rest), BATCH):
+            yield rest[start : start + BATCH]
+        del rest
     _years(out, years)
     derived = ("documents", "glossary", "mentions", "years")
     out.graph = _n(graph_iri("provenance"))
     for name in derived:
         out.add(_n(graph_iri(name)), PROV.wasGeneratedBy, run)
-    return out.quads
+    yield out.drain()
 
 
 def _provenance(out: _Quads, inputs: BuildInputs) -> NamedNode:
@@ -364,7 +403,7 @@ def sentence_iri(doc_id: str, index: int) -> str:
     return f"{doc_iri(doc_id)}/sentence/{index + 1}"
 
 
-def _documents(out: _Quads, inputs: BuildInputs, years: set[int]) -> None:
+def _documents(out: _Quads, inputs: BuildInputs, years: set[int]) -> Iterator[None]:
     from .curation import resolve_name
 
     out.graph = _n(graph_iri("documents"))
@@ -413,6 +452,7 @@ def _documents(out: _Quads, inputs: BuildInputs, years: set[int]) -> None:
             out.add(sent, RDF.type, _n(TX.Sentence))
             out.add(sent, RDF.value, _zh(doc.text[span.start : span.end]))
             out.add(sent, DCTERMS.isPartOf, _innermost(section_nodes, span) or node)
+        yield
 
 
 def _innermost(sections: list[tuple[Span, NamedNode]], span: Span) -> NamedNode | None:
@@ -433,7 +473,7 @@ def _target_node(target: str, curation: Curation) -> NamedNode:
     return entity_node(curation.entities[target])
 
 
-def _glossary(out: _Quads, inputs: BuildInputs) -> None:
+def _glossary(out: _Quads, inputs: BuildInputs) -> Iterator[None]:
     curation = inputs.curation
     scheme = _n(f"{BASE}id/scheme/glossary")
     out.graph = _n(graph_iri("glossary"))
@@ -482,9 +522,10 @@ def _glossary(out: _Quads, inputs: BuildInputs) -> None:
                 out.add(note, OA.hasBody, definitions[ref.entry_index])
             target = _selector(out, note.value, doc_node, ref.anchor or ref.span, doc.text)
             out.add(note, OA.hasTarget, target)
+        yield
 
 
-def _mentions(out: _Quads, inputs: BuildInputs) -> None:
+def _mentions(out: _Quads, inputs: BuildInputs) -> Iterator[None]:
     out.graph = _n(graph_iri("mentions"))
     docs = {d.id: d for d in inputs.documents}
     for m in inputs.mentions:
@@ -499,6 +540,7 @@ def _mentions(out: _Quads, inputs: BuildInputs) -> None:
         sentence = _sentence_index(doc, m.span.start)
         if sentence is not None:
             out.add(target, DCTERMS.isPartOf, _n(sentence_iri(doc.id, sentence)))
+        yield
 
 
 def _sentence_index(doc: Document, offset: int) -> int | None:
@@ -514,7 +556,7 @@ def observation_id(obs: Observation, seen: dict[str, int]) -> str:
     return base if seen[base] == 1 else f"{base}-{seen[base]}"
 
 
-def _observations(out: _Quads, inputs: BuildInputs, years: set[int]) -> None:
+def _observations(out: _Quads, inputs: BuildInputs, years: set[int]) -> Iterator[None]:
     curation = inputs.curation
     docs = {d.id: d for d in inputs.documents}
     dataset = _n(f"{BASE}id/dataset/indicators")
@@ -577,6 +619,7 @@ def _observations(out: _Quads, inputs: BuildInputs, years: set[int]) -> None:
         sentence = _sentence_index(doc, located.span.start)
         if sentence is not None:
             out.add(target, DCTERMS.isPartOf, _n(sentence_iri(doc.id, sentence)))
+        yield
 
 
 def _decimal_text(value: Decimal) -> str:

@@ -1,25 +1,30 @@
 """The build, stage by stage: curation → ingest → gazetteer → RDF → store and exports.
 
 Each stage is a plain function of the previous stages' values; this module only wires
-them together, times them and reports.
+them together, times them and reports. The RDF stage is a generator that the store
+consumes as it goes, so its time is measured inside the store stage and reported apart.
+When the inputs, code and libraries match the stamp of the last build, the store and
+exports on disk are already what this build would write, and are left alone.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from .build import BuildInputs, build_quads, glossary_index, locate_observations
+from .build import BuildInputs, glossary_index, iter_quads, locate_observations
 from .config import Paths
 from .curation import load_curation
 from .errors import IngestError, Problem
+from .export import STAMP, build_stamp, clear_stamp, stamp_matches, write_exports, write_stamp
 from .ingest import corpus_files, ingest_corpus
 from .model import Curation, Document, Mention
-from .store import load_ontology, write_exports, write_store
+from .store import load_ontology, write_store
 
 if TYPE_CHECKING:
     from .discover import Extraction
@@ -45,6 +50,7 @@ class BuildReport:
     facts: int = 0
     reviewed: list[str] = field(default_factory=list)  # review decisions applied this build
     exports: dict[str, Path] = field(default_factory=dict)
+    unchanged: bool = False  # store and exports already matched this build's stamp: not rewritten
 
     def summary(self) -> str:
         lines = [
@@ -56,7 +62,10 @@ class BuildReport:
             "timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.timings.items()),
         ]
         lines += [f"review: {line}" for line in self.reviewed]
-        lines += [f"wrote {path}" for path in self.exports.values()]
+        if self.unchanged:
+            lines.append(f"unchanged: inputs, code and libraries match {STAMP}; store and exports not rewritten")
+        else:
+            lines += [f"wrote {path}" for path in self.exports.values()]
         lines += [f"warning: {p}" for p in self.problems]
         return "\n".join(lines)
 
@@ -119,20 +128,62 @@ def build(paths: Paths | None = None, *, exports: bool = True) -> BuildReport:
     paths = paths or Paths.at()
     report = BuildReport()
     prepared = prepare(paths, report)
-    quads = _timed(report, "rdf", lambda: build_quads(prepared.inputs))
-    quads += load_ontology(paths.ontology)
-    _timed(report, "store", lambda: write_store(quads, paths.store))
-    if exports:
-        report.exports = _timed(report, "exports", lambda: write_exports(quads, paths.exports))
+    inputs = prepared.inputs
+    stamp = build_stamp(
+        (*inputs.input_files, *sorted(paths.ontology.glob("*.ttl"))),
+        paths.root,
+        extra=[f"{name} {version}" for name, version in inputs.tool_versions],
+    )
+    previous = stamp_matches(paths.exports, stamp, need_exports=exports)
+    if previous is not None:
+        report.unchanged = True
+        report.quads = int(previous.get("quads", 0))
+        report.exports = {key: paths.exports / name for key, (name, *_) in previous.get("files", {}).items()}
+    else:
+        clear_stamp(paths.exports)  # a build that fails from here on must not look current
+        rdf = _Stopwatch()
+        batches = chain(rdf.measure(iter_quads(inputs)), [load_ontology(paths.ontology)])
+        store = _timed(report, "store", lambda: write_store((q for b in rdf.count(batches) for q in b), paths.store))
+        report.timings["rdf"] = rdf.seconds
+        report.timings["store"] -= rdf.seconds
+        report.quads = rdf.items
+        written = _timed(report, "exports", lambda: write_exports(store, paths.exports)) if exports else {}
+        del store
+        write_stamp(paths.exports, stamp, report.quads, written)
+        report.exports = written
     report.documents = len(prepared.documents)
     report.entities = Counter(e.type for e in prepared.curation.entities.values())
-    report.terms = len(prepared.inputs.glossary.concepts)
+    report.terms = len(inputs.glossary.concepts)
     report.definitions = sum(len(d.glossary) for d in prepared.documents)
     report.mentions = len(prepared.mentions)
-    report.observations = len(prepared.inputs.observations)
-    report.quads = len(quads)
-    report.candidates = len(prepared.inputs.candidates)
-    report.figures = len(prepared.inputs.figures)
-    report.facts = len(prepared.inputs.facts)
+    report.observations = len(inputs.observations)
+    report.candidates = len(inputs.candidates)
+    report.figures = len(inputs.figures)
+    report.facts = len(inputs.facts)
     report.problems = list(prepared.problems)
     return report
+
+
+class _Stopwatch:
+    """Time spent producing the items of an iterator, apart from the consumer's time."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.items = 0
+
+    def count(self, batches: Iterable[list[T]]) -> Iterator[list[T]]:
+        for batch in batches:
+            self.items += len(batch)
+            yield batch
+
+    def measure(self, items: Iterable[T]) -> Iterator[T]:
+        iterator = iter(items)
+        while True:
+            start = time.perf_counter()
+            try:
+                item = next(iterator)
+            except StopIteration:
+                self.seconds += time.perf_counter() - start
+                return
+            self.seconds += time.perf_counter() - start
+            yield item

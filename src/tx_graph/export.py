@@ -1,0 +1,230 @@
+"""The export files, written from the built store by Oxigraph's own serialisers.
+
+Reading the store rather than a list of quads keeps memory flat whatever the corpus
+size: TriG and JSON-LD are dumps of the dataset, the Turtle union a ``CONSTRUCT`` over
+every graph, and the network (GraphML) and tables (CSV) come from SPARQL queries.
+
+The build stamp records what the exports were made from (input files, ontology, code
+and library versions); a rebuild whose stamp matches the one on disk leaves the store
+and exports alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib.metadata as md
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from .vocab import BASE, PREFIXES
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["STAMP", "build_stamp", "clear_stamp", "read_stamp", "stamp_matches", "write_exports", "write_stamp"]
+
+STAMP = "build-stamp.json"
+# libraries whose version can change the bytes of the store or the exports
+_LIBRARIES = ("pyoxigraph", "pypinyin", "networkx", "jieba", "spacy", "pyahocorasick")
+
+ENTITY_COLUMNS = ("id", "iri", "type", "label_zh", "aliases", "parent")
+MENTION_COLUMNS = ("entity", "document", "start", "end", "exact", "sentence")
+
+
+def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    prologue = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
+    result = store.query(prologue + query, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    return result
+
+
+def write_exports(store: ox.Store, exports: Path, stem: str = "tx_graph") -> dict[str, Path]:
+    """``.trig`` every quad with its graph, ``.ttl`` the union, ``.jsonld`` the dataset,
+    ``.graphml`` the curated network, ``-entities.csv`` and ``-mentions.csv`` tables."""
+    from .store import turtle_prefixes
+
+    exports.mkdir(parents=True, exist_ok=True)
+    prefixes = turtle_prefixes()
+    written: dict[str, Path] = {}
+
+    def target(key: str, name: str) -> Path:
+        written[key] = exports / name
+        return exports / (name + ".new")  # swapped in below: no half-written file under the real name
+
+    store.dump(target("trig", f"{stem}.trig"), ox.RdfFormat.TRIG, prefixes=prefixes)
+    # CONSTRUCT yields each triple once, however many graphs state it
+    union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert isinstance(union, ox.QueryTriples)
+    ox.serialize(union, target("ttl", f"{stem}.ttl"), ox.RdfFormat.TURTLE, prefixes=prefixes)
+    store.dump(target("jsonld", f"{stem}.jsonld"), ox.RdfFormat.JSON_LD)
+    import networkx as nx
+
+    from .api import KnowledgeGraph
+
+    network = KnowledgeGraph(store).to_networkx()
+    with target("graphml", f"{stem}.graphml").open("wb") as fh:
+        nx.write_graphml(network, fh, encoding="utf-8")
+    _write_csv(target("entities", f"{stem}-entities.csv"), ENTITY_COLUMNS, entity_rows(store, network))
+    _write_csv(target("mentions", f"{stem}-mentions.csv"), MENTION_COLUMNS, mention_rows(store))
+    for path in written.values():
+        path.with_name(path.name + ".new").replace(path)
+    return written
+
+
+def _write_csv(path: Path, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
+    # utf-8 with BOM: spreadsheet programs otherwise read the Chinese as mojibake
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        writer.writerows(rows)
+
+
+def _value(term: Any) -> str:
+    return "" if term is None else str(term.value)
+
+
+def entity_rows(store: ox.Store, graph: nx.MultiDiGraph | None = None) -> Iterable[tuple[str, ...]]:
+    """One row per node of the curated network (entities and glossary concepts): its id
+    (the IRI below ``id/``), IRI, type, Chinese label, aliases (``|``-separated) and the
+    parent that curation gives it (``|``-separated when there are several)."""
+    if graph is None:
+        from .api import KnowledgeGraph
+
+        graph = KnowledgeGraph(store).to_networkx()
+    aliases: dict[str, list[str]] = {}
+    for row in _select(
+        store,
+        f"""SELECT ?e ?a WHERE {{ ?e skos:altLabel ?a . FILTER(LANG(?a) = "zh")
+              FILTER(STRSTARTS(STR(?e), "{BASE}id/")) }}""",
+    ):
+        aliases.setdefault(_value(row["e"]), []).append(_value(row["a"]))
+    parents: dict[str, list[str]] = {}
+    # the curated parent only: extracted facts may add more places, but they are proposals
+    for row in _select(
+        store,
+        f"""SELECT ?e ?p WHERE {{ GRAPH ?g {{ ?e schema:containedInPlace|dcterms:spatial|schema:location ?p }}
+              FILTER(STRSTARTS(STR(?g), "{BASE}graph/curation/")) }}""",
+    ):
+        parents.setdefault(_value(row["e"]), []).append(_value(row["p"]))
+    prefix = f"{BASE}id/"
+    for iri in sorted(graph.nodes):
+        data = graph.nodes[iri]
+        yield (
+            iri.removeprefix(prefix),
+            iri,
+            data["type"],
+            data["label"],
+            "|".join(sorted(set(aliases.get(iri, ())))),
+            "|".join(p.removeprefix(prefix) for p in sorted(set(parents.get(iri, ())))),
+        )
+
+
+def mention_rows(store: ox.Store) -> Iterable[tuple[Any, ...]]:
+    """One row per identifying mention: the entity's IRI, the document id, the character
+    span, the exact text and the IRI of the sentence holding it (empty if none)."""
+    doc_prefix = f"{BASE}id/doc/"
+    for row in _select(
+        store,
+        """SELECT ?e ?doc ?start ?end ?exact ?sentence WHERE {
+              ?a oa:motivatedBy oa:identifying ; oa:hasBody ?e ; oa:hasTarget ?t .
+              ?t oa:hasSource ?doc ; oa:hasSelector ?p, ?q .
+              ?p oa:start ?start ; oa:end ?end . ?q oa:exact ?exact .
+              OPTIONAL { ?t dcterms:isPartOf ?sentence }
+            } ORDER BY ?doc ?start ?end ?e""",
+    ):
+        yield (
+            _value(row["e"]),
+            _value(row["doc"]).removeprefix(doc_prefix),
+            int(_value(row["start"])),
+            int(_value(row["end"])),
+            _value(row["exact"]),
+            _value(row["sentence"]),
+        )
+
+
+# ---------------------------------------------------------------- build stamp
+
+
+def _code_digest() -> str:
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def build_stamp(input_files: Iterable[Path], root: Path, *, extra: Iterable[str] = ()) -> str:
+    """A digest of everything the store and exports are made from: each input file's
+    path and content, the tx_graph sources, the versions of the libraries that shape the
+    output, and ``extra`` (model versions, options)."""
+    digest = hashlib.sha256()
+    for path in sorted(set(input_files)):
+        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+        digest.update(f"file {name} ".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).hexdigest().encode() + b"\n")
+    digest.update(f"code {_code_digest()}\n".encode())
+    for name in _LIBRARIES:
+        try:
+            version = md.version(name)
+        except md.PackageNotFoundError:
+            version = "absent"
+        digest.update(f"library {name} {version}\n".encode())
+    for item in extra:
+        digest.update(f"extra {item}\n".encode())
+    return digest.hexdigest()
+
+
+def _fingerprint(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def write_stamp(exports: Path, stamp: str, quads: int, written: dict[str, Path]) -> Path:
+    """Written last, once the store and every export are in place."""
+    record = {
+        "stamp": stamp,
+        "quads": quads,
+        "files": {key: [path.name, *_fingerprint(path)] for key, path in sorted(written.items())},
+    }
+    path = exports / STAMP
+    tmp = path.with_name(path.name + ".new")
+    tmp.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def read_stamp(exports: Path) -> dict[str, Any] | None:
+    try:
+        record = json.loads((exports / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def clear_stamp(exports: Path) -> None:
+    (exports / STAMP).unlink(missing_ok=True)
+
+
+def stamp_matches(exports: Path, stamp: str, *, need_exports: bool) -> dict[str, Any] | None:
+    """The recorded stamp if the store and exports on disk were made from ``stamp`` and
+    are still as that build left them (same sizes and times); otherwise ``None``."""
+    record = read_stamp(exports)
+    if record is None or record.get("stamp") != stamp:
+        return None
+    store = exports / "store"
+    if not store.is_dir() or not any(store.iterdir()):
+        return None
+    files = record.get("files", {})
+    if need_exports and not files:
+        return None
+    for name, *fingerprint in files.values():
+        path = exports / name
+        if not path.is_file() or _fingerprint(path) != fingerprint:
+            return None
+    return record
