@@ -91,7 +91,11 @@ def test_campaigns_by_place_and_year(kg: KnowledgeGraph) -> None:
     assert len(answer) >= 100
     tuisan = answer["退散进集"]
     assert tuisan["place"] == "桐乡市" and set(tuisan["years"].split(", ")) == {"2017", "2018", "2020"}
+    # one mention per sentence that tuisan-jinji-mentions lists
+    assert tuisan["mentions"] == len(rows(kg, "tuisan-jinji-mentions"))
     assert answer["农业两区建设"]["place"] == "濮院镇"
+    counts = [r["mentions"] for r in rows(kg, "campaigns-by-place-and-year")]
+    assert counts == sorted(counts, reverse=True) and all(isinstance(n, int) for n in counts)
 
 
 def test_terms_defined_twice(kg: KnowledgeGraph) -> None:
@@ -129,17 +133,25 @@ def test_place_hierarchy(kg: KnowledgeGraph) -> None:
 
 
 def test_targets_and_actuals(kg: KnowledgeGraph) -> None:
-    answer = {(r["area"], r["indicator"], r["kind"], r["year"], r["stated"]) for r in rows(kg, "targets-and-actuals")}
+    listed = [(r["area"], r["indicator"], r["kind"], r["year"], r["stated"]) for r in rows(kg, "targets-and-actuals")]
+    answer = set(listed)
     assert ("桐乡市", "地区生产总值增长", "actual", "2017", "7.1%") in answer
     assert ("濮院镇", "羊毛衫市场成交额", "actual", "2017", "380亿元") in answer
     assert ("濮院镇", "羊毛衫市场成交额", "target", "2020", "1000亿元") in answer
+    # one row per figure, and every (place, indicator) listed has figures of both kinds
+    assert len(listed) == len(answer)
+    kinds: dict[tuple[str, str], set[str]] = {}
+    for area, indicator, kind, _, _ in listed:
+        kinds.setdefault((area, indicator), set()).add(kind)
+    assert kinds and all(k == {"actual", "target"} for k in kinds.values())
 
 
 def test_most_mentioned(kg: KnowledgeGraph) -> None:
     answer = rows(kg, "most-mentioned")
     assert len(answer) == 25
     assert (answer[0]["label"], answer[0]["type"]) == ("桐乡市", "county-level city")
-    assert answer[0]["mentions"] >= answer[-1]["mentions"]
+    assert [r["mentions"] for r in answer] == sorted((r["mentions"] for r in answer), reverse=True)
+    assert all(1 <= r["documents"] <= min(r["mentions"], 11) for r in answer)
     assert {"濮院镇", "乌镇镇", "退散进集"} <= {r["label"] for r in answer}
 
 
@@ -164,6 +176,7 @@ def test_six_battles(kg: KnowledgeGraph) -> None:
         "出租房安全隐患歼灭战",
     }
     assert all(r["mentions"] >= 1 for r in answer.values())
+    assert all("战" in r["example"] for r in answer.values())
 
 
 def test_provenance(kg: KnowledgeGraph, built: tuple[Paths, BuildReport]) -> None:
