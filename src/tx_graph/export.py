@@ -1,8 +1,9 @@
-"""The export files, written from the built store by Oxigraph's own serialisers.
+"""The export files, written as the quads stream into the store, and from the store.
 
-Reading the store rather than a list of quads keeps memory flat whatever the corpus
-size: TriG and JSON-LD are dumps of the dataset, the Turtle union a ``CONSTRUCT`` over
-every graph, and the network (GraphML) and tables (CSV) come from SPARQL queries.
+The RDF files are serialised batch by batch while the store takes the same batches
+(:class:`RdfStream`), so neither the whole dataset nor a second pass over the store
+(slow: every term is looked up again) is needed; the network (GraphML) and the tables
+(CSV) come from SPARQL queries over the finished store.
 
 The build stamp records what the exports were made from (input files, ontology, code
 and library versions); a rebuild whose stamp matches the one on disk leaves the store
@@ -26,7 +27,16 @@ from .vocab import BASE, PREFIXES
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["STAMP", "build_stamp", "clear_stamp", "read_stamp", "stamp_matches", "write_exports", "write_stamp"]
+__all__ = [
+    "STAMP",
+    "RdfStream",
+    "build_stamp",
+    "clear_stamp",
+    "read_stamp",
+    "stamp_matches",
+    "write_exports",
+    "write_stamp",
+]
 
 STAMP = "build-stamp.json"
 # libraries whose version can change the bytes of the store or the exports
@@ -43,36 +53,108 @@ def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
     return result
 
 
-def write_exports(store: ox.Store, exports: Path, stem: str = "tx_graph") -> dict[str, Path]:
-    """``.trig`` every quad with its graph, ``.ttl`` the union, ``.jsonld`` the dataset,
-    ``.graphml`` the curated network, ``-entities.csv`` and ``-mentions.csv`` tables."""
-    from .store import turtle_prefixes
+class RdfStream:
+    """``.trig`` every quad with its graph, ``.ttl`` the union (each triple once),
+    ``.jsonld`` the dataset, written batch by batch into ``*.new`` files that
+    :func:`write_exports` puts in place once the whole build has succeeded."""
 
-    exports.mkdir(parents=True, exist_ok=True)
-    prefixes = turtle_prefixes()
-    written: dict[str, Path] = {}
+    def __init__(self, exports: Path, stem: str = "tx_graph") -> None:
+        from .store import turtle_prefixes
+        from .vocab import graph_iri
 
-    def target(key: str, name: str) -> Path:
-        written[key] = exports / name
-        return exports / (name + ".new")  # swapped in below: no half-written file under the real name
+        exports.mkdir(parents=True, exist_ok=True)
+        self.paths = {key: exports / f"{stem}.{key}" for key in ("trig", "ttl", "jsonld")}
+        self._files = {key: _pending(path).open("wb") for key, path in self.paths.items()}
+        self._prefixes = turtle_prefixes()
+        header = "".join(f"@prefix {k}: <{v}> .\n" for k, v in self._prefixes.items()).encode()
+        self._files["trig"].write(header)
+        self._files["ttl"].write(header)
+        self._files["jsonld"].write(b"[")
+        self._jsonld_items = 0
+        # The documents, glossary and mentions graphs describe nodes the build mints for
+        # them alone (sentences, definitions, annotations), so no other graph can repeat
+        # their triples; only the rest (curated, extracted, candidates: small) can overlap,
+        # and only those need remembering to write each triple of the union once.
+        self._unshared = {ox.NamedNode(graph_iri(name)) for name in ("documents", "glossary", "mentions")}
+        self._seen: set[ox.Triple] = set()
 
-    store.dump(target("trig", f"{stem}.trig"), ox.RdfFormat.TRIG, prefixes=prefixes)
-    # CONSTRUCT yields each triple once, however many graphs state it
-    union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-    assert isinstance(union, ox.QueryTriples)
-    ox.serialize(union, target("ttl", f"{stem}.ttl"), ox.RdfFormat.TURTLE, prefixes=prefixes)
-    store.dump(target("jsonld", f"{stem}.jsonld"), ox.RdfFormat.JSON_LD)
+    def write(self, batch: list[ox.Quad]) -> None:
+        if not batch:
+            return
+        self._files["trig"].write(self._body(ox.serialize(batch, format=ox.RdfFormat.TRIG, prefixes=self._prefixes)))
+        union: list[ox.Triple] = []
+        for q in batch:
+            triple = q.triple
+            if q.graph_name not in self._unshared:
+                if triple in self._seen:
+                    continue
+                self._seen.add(triple)
+            union.append(triple)
+        self._files["ttl"].write(self._body(ox.serialize(union, format=ox.RdfFormat.TURTLE, prefixes=self._prefixes)))
+        # each batch is a JSON-LD array; their items join into one array (a graph split
+        # across batches appears as several graph objects with the same @id, which JSON-LD
+        # processors merge)
+        items = (ox.serialize(batch, format=ox.RdfFormat.JSON_LD) or b"[]").strip()[1:-1]
+        if items:
+            self._files["jsonld"].write((b"," if self._jsonld_items else b"") + items)
+            self._jsonld_items += 1
+
+    @staticmethod
+    def _body(text: bytes | None) -> bytes:
+        """A batch's Turtle/TriG without the prefix lines the header already has."""
+        text = text or b""
+        start = 0
+        while text.startswith(b"@prefix ", start):
+            start = text.index(b"\n", start) + 1
+        return text[start:]
+
+    def close(self) -> None:
+        self._files["jsonld"].write(b"]\n")
+        for fh in self._files.values():
+            fh.close()
+        self._seen.clear()
+
+    def abort(self) -> None:
+        for key, fh in self._files.items():
+            fh.close()
+            _pending(self.paths[key]).unlink(missing_ok=True)
+
+
+def _pending(path: Path) -> Path:
+    return path.with_name(path.name + ".new")
+
+
+def write_exports(
+    store: ox.Store, exports: Path, stem: str = "tx_graph", rdf: RdfStream | None = None
+) -> dict[str, Path]:
+    """The RDF files of ``rdf`` (closed here), or dumped from ``store`` if not given;
+    ``.graphml`` the curated network, ``-entities.csv`` and ``-mentions.csv`` tables.
+    Nothing replaces the previous exports until every file is written."""
     import networkx as nx
 
     from .api import KnowledgeGraph
 
+    if rdf is None:
+        rdf = RdfStream(exports, stem)
+        batch: list[ox.Quad] = []
+        for quad in store:
+            batch.append(quad)
+            if len(batch) >= 20_000:
+                rdf.write(batch)
+                batch = []
+        rdf.write(batch)
+    rdf.close()
+    written: dict[str, Path] = dict(rdf.paths)
     network = KnowledgeGraph(store).to_networkx()
-    with target("graphml", f"{stem}.graphml").open("wb") as fh:
+    written["graphml"] = exports / f"{stem}.graphml"
+    with _pending(written["graphml"]).open("wb") as fh:
         nx.write_graphml(network, fh, encoding="utf-8")
-    _write_csv(target("entities", f"{stem}-entities.csv"), ENTITY_COLUMNS, entity_rows(store, network))
-    _write_csv(target("mentions", f"{stem}-mentions.csv"), MENTION_COLUMNS, mention_rows(store))
+    written["entities"] = exports / f"{stem}-entities.csv"
+    _write_csv(_pending(written["entities"]), ENTITY_COLUMNS, entity_rows(store, network))
+    written["mentions"] = exports / f"{stem}-mentions.csv"
+    _write_csv(_pending(written["mentions"]), MENTION_COLUMNS, mention_rows(store))
     for path in written.values():
-        path.with_name(path.name + ".new").replace(path)
+        _pending(path).replace(path)
     return written
 
 

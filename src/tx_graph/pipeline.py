@@ -17,11 +17,13 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from pyoxigraph import Quad
+
 from .build import BuildInputs, glossary_index, iter_quads, locate_observations
 from .config import Paths
 from .curation import load_curation
 from .errors import IngestError, Problem
-from .export import STAMP, build_stamp, clear_stamp, stamp_matches, write_exports, write_stamp
+from .export import STAMP, RdfStream, build_stamp, clear_stamp, stamp_matches, write_exports, write_stamp
 from .ingest import corpus_files, ingest_corpus
 from .model import Curation, Document, Mention
 from .store import load_ontology, write_store
@@ -141,13 +143,29 @@ def build(paths: Paths | None = None, *, exports: bool = True) -> BuildReport:
         report.exports = {key: paths.exports / name for key, (name, *_) in previous.get("files", {}).items()}
     else:
         clear_stamp(paths.exports)  # a build that fails from here on must not look current
-        rdf = _Stopwatch()
-        batches = chain(rdf.measure(iter_quads(inputs)), [load_ontology(paths.ontology)])
-        store = _timed(report, "store", lambda: write_store((q for b in rdf.count(batches) for q in b), paths.store))
-        report.timings["rdf"] = rdf.seconds
-        report.timings["store"] -= rdf.seconds
-        report.quads = rdf.items
-        written = _timed(report, "exports", lambda: write_exports(store, paths.exports)) if exports else {}
+        rdf, serialise = _Stopwatch(), _Stopwatch()
+        stream = RdfStream(paths.exports) if exports else None
+
+        def batches() -> Iterator[list[Quad]]:
+            for batch in chain(rdf.measure(iter_quads(inputs)), [load_ontology(paths.ontology)]):
+                rdf.items += len(batch)
+                if stream is not None:
+                    serialise.run(stream.write, batch)
+                yield batch
+
+        try:
+            store = _timed(report, "store", lambda: write_store((q for b in batches() for q in b), paths.store))
+            report.timings["rdf"] = rdf.seconds
+            report.timings["store"] -= rdf.seconds + serialise.seconds
+            report.quads = rdf.items
+            written: dict[str, Path] = {}
+            if stream is not None:
+                written = _timed(report, "exports", lambda: write_exports(store, paths.exports, rdf=stream))
+                report.timings["exports"] += serialise.seconds
+        except BaseException:
+            if stream is not None:
+                stream.abort()
+            raise
         del store
         write_stamp(paths.exports, stamp, report.quads, written)
         report.exports = written
@@ -165,16 +183,16 @@ def build(paths: Paths | None = None, *, exports: bool = True) -> BuildReport:
 
 
 class _Stopwatch:
-    """Time spent producing the items of an iterator, apart from the consumer's time."""
+    """Time spent in one stage of a chain of generators, apart from the others' time."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
         self.items = 0
 
-    def count(self, batches: Iterable[list[T]]) -> Iterator[list[T]]:
-        for batch in batches:
-            self.items += len(batch)
-            yield batch
+    def run(self, fn: Callable[[T], object], arg: T) -> None:
+        start = time.perf_counter()
+        fn(arg)
+        self.seconds += time.perf_counter() - start
 
     def measure(self, items: Iterable[T]) -> Iterator[T]:
         iterator = iter(items)
