@@ -45,6 +45,9 @@ __all__ = [
 ]
 
 ACCEPTED_FILE = "accepted.yaml"
+# entity fields a curator may add to a candidate before accepting it; they are carried
+# into accepted.yaml (and validated there like any curation)
+CURATOR_FIELDS = ("en", "pinyin", "wikidata", "companies", "part_of", "years")
 QUEUE_FILE = "candidates.yaml"
 EVIDENCE_CONTEXT = 24
 MAX_EVIDENCE = 3
@@ -335,7 +338,16 @@ def apply_decisions(curation_dir: Path, root: Path | None = None) -> list[str]:
             lines.append(f"    aliases: {_flow(aliases)}")
         if parent:
             lines.append(f"    parent: {yaml_scalar(parent)}")
-        lines.append(f"    notes: {yaml_scalar(f'accepted from candidates.yaml {today}; {evidence}')}")
+        for key in CURATOR_FIELDS:
+            value = item.get(key)
+            if isinstance(value, list) and value:
+                lines.append(f"    {key}: {_flow(value)}")
+            elif value not in (None, "", []) and not isinstance(value, (list, dict)):
+                lines.append(f"    {key}: {yaml_scalar(value)}")
+        note = f"accepted from candidates.yaml {today}; {evidence}"
+        if item.get("notes"):
+            note = f"{item['notes']} ({note})"
+        lines.append(f"    notes: {yaml_scalar(note)}")
         edit(accepted_file, _append_to_section(_read_text(accepted_file, snapshots), "entities", lines))
         used_names |= {label, ident, *aliases}
         done.append(f"accepted {label} ({etype}) as {ident} → {ACCEPTED_FILE}")
