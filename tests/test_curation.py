@@ -15,21 +15,21 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 EXPECTED_PROBLEMS = [
     "broken_curation/entities.yaml:5:9: E007 id 'Wuzhen Town' is not a lowercase slug (expected [a-z0-9] words joined by '-', e.g. wuzhen, jushi-smart-base)",
-    "broken_curation/entities.yaml:11:13: E010 reference '浙江' matches no entity id, label or alias",
+    "broken_curation/entities.yaml:11:13: E010 reference '浙江' matches no entity id, label or alias; did you mean '浙江省'?",
     "broken_curation/entities.yaml:12:15: E013 bad Wikidata id '12345' (expected Q followed by digits, e.g. Q148)",
     "broken_curation/entities.yaml:13:9: E008 duplicate id 'tongxiang' (first defined at broken_curation/entities.yaml:8:9)",
-    "broken_curation/entities.yaml:17:11: E006 unknown type 'towm' (valid types: community, company, country, county-city, district, event, event-series, government-body, landmark, organisation, park, policy, prefecture-city, programme, project, province, subdistrict, town, village)",
+    "broken_curation/entities.yaml:17:11: E006 unknown type 'towm' (valid types: community, company, country, county-city, district, event, event-series, government-body, landmark, organisation, park, policy, prefecture-city, programme, project, province, subdistrict, town, village); did you mean 'town'?",
     "broken_curation/entities.yaml:22:15: E009 label/alias '浙江省' of 'jushi' is already used by 'zhejiang' (at broken_curation/entities.yaml:2:5)",
     "broken_curation/entities.yaml:23:5: E004 unknown key 'colour' in an item of entities (valid keys: id, type, label, aliases, parent, en, pinyin, wikidata, companies, part_of, years, notes)",
     "broken_curation/entities.yaml:27:13: E012 'parent' of a project must point at community or country or county-city or district or landmark or park or prefecture-city or province or subdistrict or town or village, but '巨石集团' is a company",
     "broken_curation/entities.yaml:28:17: E012 'companies' of a project must point at company or government-body or organisation, but '桐乡市' is a county-city",
     "broken_curation/entities.yaml:29:5: E005 missing required key 'label' in an entity",
-    "broken_curation/entities.yaml:35:16: E019 unknown indicator 'gdpp' (define it under indicators:; known: gdp)",
+    "broken_curation/entities.yaml:35:16: E019 unknown indicator 'gdpp' (define it under indicators:; known: gdp); did you mean 'gdp'?",
     "broken_curation/entities.yaml:36:11: E011 reference '浙江省' is ambiguous: it names jushi, zhejiang; write one of these ids",
     "broken_curation/entities.yaml:37:13: E018 year 17 is out of range (expected a four-digit year between 1900 and 2100)",
-    "broken_curation/entities.yaml:39:11: E014 unknown unit '亿' (valid units: 元 万元 亿元 美元 万美元 亿美元 % 百分点 个 家 项 件 座 辆 亩 万亩 平方米 万平方米 公里 人 万人 吨 万吨)",
+    "broken_curation/entities.yaml:39:11: E014 unknown unit '亿' (valid units: 元 万元 亿元 美元 万美元 亿美元 % 百分点 个 家 项 件 座 辆 亩 万亩 平方米 万平方米 公里 人 万人 吨 万吨); did you mean '亿元'?",
     "broken_curation/entities.yaml:40:11: E015 unknown kind 'planned' (valid kinds: actual, target)",
-    "broken_curation/syntax.yaml:5:1: E002 YAML syntax error: while parsing a flow sequence expected ',' or ']', but got '<stream end>' (the construct began at line 4, column 12)",
+    "broken_curation/syntax.yaml:5:1: E002 YAML syntax error: while parsing a flow sequence expected ',' or ']', but got '<stream end>' (the construct began at line 4, column 12); a [list] is not closed, or an item in it holding ',' or ':' needs quotes",
 ]
 
 
@@ -116,3 +116,89 @@ def test_companies_have_their_projects(curation) -> None:  # type: ignore[no-unt
         company = resolve_name(short, curation)
         assert company is not None and company.type == "company", short
         assert by_company[company.id] >= 1, short
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "entities:\n  - id: a\n\ttype: town\n    label: 甲镇\n",
+            "c.yaml:3:1: E002 YAML syntax error: while scanning for the next token found character '\\t' that cannot "
+            "start any token; indent with spaces: YAML does not allow tabs in indentation",
+        ),
+        (
+            "entities:\n  - id: a\n    type: town\n    label: 甲镇: 新区\n",
+            "c.yaml:4:14: E002 YAML syntax error: mapping values are not allowed here; a value containing ': ' must be "
+            'quoted, e.g. label: "甲: 乙"',
+        ),
+        (
+            "entities:\n  - id: a\n    type: town\n   label: 甲镇\n",
+            "c.yaml:4:4: E002 YAML syntax error: while parsing a block collection expected <block end>, but found "
+            "'<block mapping start>' (the construct began at line 2, column 3); keys of one item must line up under "
+            "each other (same number of spaces)",
+        ),
+        (
+            'entities:\n  - id: a\n    type: town\n    label: "甲镇\n',
+            "c.yaml:5:1: E002 YAML syntax error: while scanning a quoted scalar found unexpected end of stream "
+            "(the construct began at line 4, column 12); a quote is opened and never closed",
+        ),
+    ],
+)
+def test_yaml_syntax_errors_say_where_and_what_to_do(tmp_path: Path, text: str, expected: str) -> None:
+    assert [str(p) for p in _load(tmp_path, text).problems] == [expected]
+
+
+def test_every_problem_of_every_file_at_once_with_a_hint(tmp_path: Path) -> None:
+    """Wrong value shapes, unknown and duplicate keys, typos: one message each, all files."""
+    (tmp_path / "a.yaml").write_text(
+        "entities:\n"
+        "  - id: a\n"
+        "    type: twon\n"
+        "    label: 甲镇\n"
+        "    aliases: {short: 甲}\n"
+        "    en: [Jia, Town]\n"
+        "    years: [2017, twenty]\n"
+        "    parnet: 桐乡\n"
+        "  - id: b\n"
+        "    type: village\n"
+        "    label: [乙村]\n"
+        "    label: 乙村\n"
+        "entities:\n"
+        "  - {id: c, type: town, label: 丙镇, parent: 甲}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.yaml").write_text(
+        "indicators:\n  - {id: gdp, label: 地区生产总值}\n"
+        "observations:\n"
+        "  - {indicator: gpd, area: 丙镇, period: 2017, value: 1O, unit: 亿, kind: actual, quote: 增长10亿元}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "c.yaml").write_text("entities:\n\t- id: d\n", encoding="utf-8")
+    # a BOM and CRLF line endings are not problems: positions stay right
+    (tmp_path / "d.yaml").write_bytes("\ufeffentities:\r\n  - id: e\r\n    type: town\r\n    lable: 戊镇\r\n".encode())
+    with pytest.raises(CurationError) as info:
+        load_curation(tmp_path, tmp_path)
+    assert [str(p) for p in info.value.problems] == [
+        "a.yaml:3:11: E006 unknown type 'twon' (valid types: community, company, country, county-city, district, "
+        "event, event-series, government-body, landmark, organisation, park, policy, prefecture-city, programme, "
+        "project, province, subdistrict, town, village); did you mean 'town'?",
+        "a.yaml:5:14: E003 expected a list of values for 'aliases' here, found a mapping",
+        "a.yaml:6:9: E003 expected a single value for 'en' here, found a list",
+        "a.yaml:7:19: E018 year twenty is out of range (expected a four-digit year between 1900 and 2100)",
+        "a.yaml:8:5: E004 unknown key 'parnet' in an item of entities (valid keys: id, type, label, aliases, parent, "
+        "en, pinyin, wikidata, companies, part_of, years, notes); did you mean 'parent' or 'part_of'?",
+        "a.yaml:11:12: E003 expected a single value for 'label' here, found a list",
+        "a.yaml:12:5: E020 duplicate key 'label' in an item of entities (the later value would silently win)",
+        "a.yaml:13:1: E020 duplicate key 'entities' in the file (the later value would silently win)",
+        "b.yaml:4:17: E019 unknown indicator 'gpd' (define it under indicators:; known: gdp); did you mean 'gdp'?",
+        # 丙镇 is defined under the second, ignored `entities:` of a.yaml
+        "b.yaml:4:28: E010 reference '丙镇' matches no entity id, label or alias",
+        "b.yaml:4:53: E003 expected a decimal number here, found '1O'",
+        "b.yaml:4:63: E014 unknown unit '亿' (valid units: 元 万元 亿元 美元 万美元 亿美元 % 百分点 个 家 项 件 座 辆 "
+        "亩 万亩 平方米 万平方米 公里 人 万人 吨 万吨); did you mean '亿元'?",
+        "c.yaml:2:1: E002 YAML syntax error: while scanning for the next token found character '\\t' that cannot "
+        "start any token; indent with spaces: YAML does not allow tabs in indentation",
+        "d.yaml:2:5: E005 missing required key 'label' in an entity",
+        "d.yaml:4:5: E004 unknown key 'lable' in an item of entities (valid keys: id, type, label, aliases, parent, "
+        "en, pinyin, wikidata, companies, part_of, years, notes); did you mean 'label'?",
+    ]

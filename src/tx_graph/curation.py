@@ -16,8 +16,9 @@ p.yaml:3:11: E006 unknown type 'towm' (v
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -99,10 +100,36 @@ class _Collector:
         self.root = root
         self.problems: list[Problem] = []
 
-    def add(self, path: str, node: Node | None, code: str, **kwargs: Any) -> None:
+    def add(self, path: str, node: Node | None, code: str, *, hint: str | None = None, **kwargs: Any) -> None:
         line = node.start_mark.line + 1 if node is not None else None
         column = node.start_mark.column + 1 if node is not None else None
-        self.problems.append(Problem(path, line, column, code, getattr(Errors, code).format(**kwargs)))
+        message = getattr(Errors, code).format(**kwargs)
+        if hint:
+            message += f"; {hint}"
+        problem = Problem(path, line, column, code, message)
+        # a field read by two checks (aliases: for the entity and for the name index)
+        # must not be reported twice
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+
+def _did_you_mean(value: str, valid: Iterable[str]) -> str | None:
+    """'did you mean …?' for a near miss (a typo in a key, type or name), else None."""
+    close = difflib.get_close_matches(value, list(valid), n=2, cutoff=0.6)
+    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else None
+
+
+# What a YAML parser's complaint usually means in a hand-edited curation file.
+YAML_HINTS: tuple[tuple[str, str], ...] = (
+    ("'\\t'", "indent with spaces: YAML does not allow tabs in indentation"),
+    ("mapping values are not allowed", "a value containing ': ' must be quoted, e.g. label: \"甲: 乙\""),
+    ("cannot start any token", 'a value starting with this character must be quoted, e.g. notes: "@…"'),
+    ("quoted scalar", "a quote is opened and never closed"),
+    ("flow sequence", "a [list] is not closed, or an item in it holding ',' or ':' needs quotes"),
+    ("flow mapping", "a {mapping} is not closed, or a value in it holding ',' or ':' needs quotes"),
+    ("expected <block end>", "keys of one item must line up under each other (same number of spaces)"),
+    ("could not find expected ':'", "each line of a mapping is 'key: value'; check the line above for a missing ':'"),
+)
 
 
 def _source(path: str, node: Node) -> Source:
@@ -222,6 +249,7 @@ def _compose(path: Path, rel: str, col: _Collector) -> Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         reason = " ".join(x for x in (exc.context, exc.problem) if x)
+        hint = next((h for cue, h in YAML_HINTS if cue in reason), None)
         if exc.context_mark is not None and mark is not None and exc.context_mark.line != mark.line:
             # the problem is often found at the end of the stream: say where it began
             reason += (
@@ -233,7 +261,7 @@ def _compose(path: Path, rel: str, col: _Collector) -> Node | None:
                 mark.line + 1 if mark else None,
                 mark.column + 1 if mark else None,
                 "E002",
-                Errors.E002.format(reason=reason),
+                Errors.E002.format(reason=reason) + (f"; {hint}" if hint else ""),
             )
         )
     except yaml.YAMLError as exc:
@@ -246,7 +274,7 @@ def _mapping(node: MappingNode, rel: str, what: str, valid: tuple[str, ...], col
     for key_node, value_node in node.value:
         key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node)
         if key not in valid:
-            col.add(rel, key_node, "E004", key=key, what=what, valid=", ".join(valid))
+            col.add(rel, key_node, "E004", key=key, what=what, valid=", ".join(valid), hint=_did_you_mean(key, valid))
             continue
         if key in raw.fields:
             col.add(rel, key_node, "E020", key=key, what=what)
@@ -329,16 +357,21 @@ def _entities(items: list[tuple[_Raw, str]], col: _Collector) -> list[_Pending]:
             else:
                 seen[ident] = _source(raw.path, id_node)
         if etype is not None and type_node is not None and etype not in ENTITY_TYPES:
-            col.add(raw.path, type_node, "E006", value=etype, valid=valid_types)
+            col.add(
+                raw.path, type_node, "E006", value=etype, valid=valid_types, hint=_did_you_mean(etype, ENTITY_TYPES)
+            )
             ok = False
-        if not (ok and ident and etype and label):
-            continue
+        # the other fields are checked even when the entity is unusable, so that every
+        # problem of the item is reported in one run
         wikidata, wd_node = _scalar(raw, "wikidata", col)
         if wikidata is not None and wd_node is not None and not WIKIDATA.match(wikidata):
             col.add(raw.path, wd_node, "E013", value=wikidata)
             wikidata = None
         years = tuple(y for v, n in _scalar_list(raw, "years", col) if (y := _year(v, n, raw.path, col)) is not None)
         aliases = tuple(dict.fromkeys(a for a, _ in _scalar_list(raw, "aliases", col) if a != label))
+        en, pinyin, notes = (_scalar(raw, key, col)[0] for key in ("en", "pinyin", "notes"))
+        if not (ok and ident and etype and label):
+            continue
         entity = Entity(
             id=ident,
             type=etype,
@@ -346,11 +379,11 @@ def _entities(items: list[tuple[_Raw, str]], col: _Collector) -> list[_Pending]:
             aliases=aliases,
             source=_source(raw.path, raw.node),
             file=stem,
-            en=_scalar(raw, "en", col)[0],
-            pinyin=_scalar(raw, "pinyin", col)[0],
+            en=en,
+            pinyin=pinyin,
             wikidata=wikidata,
             years=tuple(sorted(set(years))),
-            notes=_scalar(raw, "notes", col)[0],
+            notes=notes,
         )
         out.append(_Pending(entity, raw))
     return out
@@ -383,7 +416,7 @@ def _resolver(
     ) -> str | None:
         ids = names.get(value, [])
         if not ids:
-            col.add(rel, node, "E010", value=value)
+            col.add(rel, node, "E010", value=value, hint=_did_you_mean(value, names))
             return None
         if len(set(ids)) > 1:
             col.add(rel, node, "E011", value=value, candidates=", ".join(sorted(set(ids))))
@@ -557,12 +590,19 @@ def _observations(
         assert indicator and area and period and value and unit and kind and quote  # checked above
         ok = True
         if indicator not in known:
-            col.add(raw.path, ind_node, "E019", value=indicator, valid=", ".join(sorted(known)) or "none")
+            col.add(
+                raw.path,
+                ind_node,
+                "E019",
+                value=indicator,
+                valid=", ".join(sorted(known)) or "none",
+                hint=_did_you_mean(indicator, known),
+            )
             ok = False
         area_id = resolve(area, area_node, raw.path, "area", "observation", PLACE_TYPES) if area_node else None
         year = _year(period, period_node, raw.path, col) if period_node else None
         if unit not in UNITS:
-            col.add(raw.path, unit_node, "E014", value=unit, valid=" ".join(UNITS))
+            col.add(raw.path, unit_node, "E014", value=unit, valid=" ".join(UNITS), hint=_did_you_mean(unit, UNITS))
             ok = False
         if kind not in ("actual", "target"):
             col.add(raw.path, kind_node, "E015", value=kind)
