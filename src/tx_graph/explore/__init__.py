@@ -93,8 +93,9 @@ def generate(store: Path | str | KnowledgeGraph, out: Path | str, *, workers: in
     data = collect(kg, derived=False)
     out = Path(out)
     _check_target(out)
-    state = State(out)
-    fingerprint = _fingerprint(data)
+    code = _code_digest()
+    state = State(out, code)
+    fingerprint = _fingerprint(data, code)
     stats.nodes, stats.edges = len(data.nodes), len(data.edges)
     if state.intact(fingerprint):
         stats.timings["query"] = time.perf_counter() - start
@@ -111,24 +112,29 @@ def generate(store: Path | str | KnowledgeGraph, out: Path | str, *, workers: in
     )
     files = _write_site(data, out, stats, state, workers)
     _remove_stale(out, set(files))
-    state.save(fingerprint, files, {})
+    state.save(fingerprint, files)
     stats.timings["total"] = time.perf_counter() - start
     return stats
 
 
-def _fingerprint(data: ExplorerData) -> str:
-    """Everything a page depends on: the graph data as read, the explorer's own code and
-    assets, vis-network's files and the tx-graph version."""
-    from .. import __version__
-    from .memo import digest
-
+def _code_digest() -> str:
+    """The explorer's own code and assets and vis-network's files."""
     here = Path(__file__).resolve().parent
     code = hashlib.blake2b(digest_size=16)
     for path in [*sorted(here.glob("*.py")), *_asset_sources()]:
         code.update(path.name.encode("utf-8") + b"\x00" + path.read_bytes())
+    return code.hexdigest()
+
+
+def _fingerprint(data: ExplorerData, code: str) -> str:
+    """Everything a page depends on: the graph data as read, the explorer's code (see
+    :func:`_code_digest`) and the tx-graph version."""
+    from .. import __version__
+    from .memo import digest
+
     return digest(
         __version__,
-        code.hexdigest(),
+        code,
         sorted(data.nodes.items()),
         data.edges,
         sorted(data.docs.items()),

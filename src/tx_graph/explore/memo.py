@@ -7,7 +7,8 @@ Two things are kept in ``.tx-graph-explorer-state.json`` inside the site folder:
   written. A rebuild with the same fingerprint and every file in place writes nothing;
   otherwise only files whose bytes changed are rewritten.
 * the **memo**: results of the slow, deterministic steps (force layouts, betweenness,
-  pinyin initials), each keyed by a digest of exactly what it was computed from. A
+  pinyin initials), each keyed by a digest of exactly what it was computed from, valid
+  only for the explorer code that computed them. A
   curation edit that changes an English label leaves every layout's input alone, so
   the layouts come back from the memo; an edit that moves a village changes the input of
   the layouts it appears in, and only those are recomputed.
@@ -86,8 +87,11 @@ class Memo:
 class State:
     """The manifest and memo of a site folder (see the module's docstring)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, code: str) -> None:
+        """``code``: a digest of the explorer's code; the memo of another code is dropped
+        (a changed layout function must not get the old positions back)."""
         self.path = folder / STATE
+        self.code = code
         raw: dict[str, Any] = {}
         try:
             loaded = json.loads(self.path.read_text(encoding="utf-8"))
@@ -98,9 +102,8 @@ class State:
         self.fingerprint: str = str(raw.get("fingerprint", ""))
         files = raw.get("files")
         self.files: dict[str, list[Any]] = files if isinstance(files, dict) else {}  # rel → [size, digest]
-        memo = raw.get("memo")
+        memo = raw.get("memo") if raw.get("code") == code else None
         self.memo = Memo(memo if isinstance(memo, dict) else None)
-        self.stats: dict[str, Any] = raw.get("stats") if isinstance(raw.get("stats"), dict) else {}  # type: ignore[assignment]
 
     def intact(self, fingerprint: str) -> bool:
         """Same inputs as last time, and every file written then still there, same size."""
@@ -117,11 +120,11 @@ class State:
         a manifest that claims the folder is complete."""
         self.path.unlink(missing_ok=True)
 
-    def save(self, fingerprint: str, files: dict[str, list[Any]], stats: dict[str, Any]) -> None:
+    def save(self, fingerprint: str, files: dict[str, list[Any]]) -> None:
         payload = {
             "format": FORMAT,
             "fingerprint": fingerprint,
-            "stats": stats,
+            "code": self.code,
             "files": files,
             "memo": self.memo.used,
         }
