@@ -146,7 +146,9 @@ def test_figures_can_be_accepted_into_observations(project: Paths) -> None:
     path.write_text(head + "figures:" + tail.replace("    decision:", "    decision: accept", 1), encoding="utf-8")
     build(project, exports=False)
     curation = load_curation(project.curation)
-    assert [(o.indicator, o.period, o.value, o.kind) for o in curation.observations] == [("gdp", 2017, "96.67", "actual")]
+    assert [(o.indicator, o.period, o.value, o.kind) for o in curation.observations] == [
+        ("gdp", 2017, "96.67", "actual")
+    ]
 
 
 def test_an_invalid_decision_changes_nothing(project: Paths) -> None:
@@ -157,7 +159,9 @@ def test_an_invalid_decision_changes_nothing(project: Paths) -> None:
     decide(project, "濮院时尚服饰生态科技园", "{merge: nowhere}")
     with pytest.raises(ReviewError):
         apply_decisions(project.curation)
-    after = {p.name: p.read_text(encoding="utf-8") for p in project.curation.glob("*.yaml") if p.name != "candidates.yaml"}
+    after = {
+        p.name: p.read_text(encoding="utf-8") for p in project.curation.glob("*.yaml") if p.name != "candidates.yaml"
+    }
     assert after == {k: v for k, v in before.items() if k != "candidates.yaml"}
     assert not (project.curation / "accepted.yaml").exists()
 
@@ -168,6 +172,45 @@ def test_accepting_a_name_curation_already_has_is_refused(project: Paths) -> Non
         apply_decisions(project.curation)
 
 
+def test_bad_decisions_point_at_their_line_and_column_all_at_once(project: Paths) -> None:
+    decide(project, "桐贸贷", "accept", type="towm")
+    decide(project, "濮院时尚服饰生态科技园", "accept")
+    decide(project, "外贸联办", "{merge: nowhere}")
+    path = project.curation / "candidates.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+
+    def item_start(label: str) -> int:
+        start = next(i for i, ln in enumerate(lines) if ln.strip() == f"label: {label}")
+        return max(i for i in range(start) if lines[i].startswith("  - id:"))
+
+    park = item_start("濮院时尚服饰生态科技园")
+    lines[park] = "  - id: Puyuan Park"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def at(label: str, key: str) -> str:
+        start = item_start(label)
+        row = next(i for i in range(start, len(lines)) if lines[i].strip().lstrip("- ").startswith(f"{key}:"))
+        return f"curation/candidates.yaml:{row + 1}:{lines[row].index(key + ':') + len(key) + 3}"
+
+    with pytest.raises(ReviewError) as info:
+        apply_decisions(project.curation, project.root)
+    assert sorted(str(p) for p in info.value.problems) == sorted(
+        [
+            f"{at('桐贸贷', 'type')}: E305 unknown type 'towm' in an accepted candidate (valid types: community, "
+            "company, country, county-city, district, event, event-series, government-body, landmark, organisation, "
+            "park, policy, prefecture-city, programme, project, province, subdistrict, town, village)",
+            f"{at('濮院时尚服饰生态科技园', 'id')}: E007 id 'Puyuan Park' is not a lowercase slug (expected [a-z0-9] "
+            "words joined by '-', e.g. wuzhen, jushi-smart-base)",
+            f"{at('外贸联办', 'decision')}: E304 merge target 'nowhere' is not a curated entity id, label or alias",
+        ]
+    )
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("decision: accept", "decision: maybe", 1), encoding="utf-8"
+    )
+    with pytest.raises(ReviewError, match=r"candidates.yaml:\d+:\d+: E303 unknown decision 'maybe'"):
+        apply_decisions(project.curation, project.root)
+
+
 def test_text_edits_keep_everything_else() -> None:
     text = "entities:\n  - id: a\n    type: town\n    label: 甲\n  # next\n  - id: b\n    type: town\n    label: 乙\n"
     added = _add_aliases(text, "a", ["甲镇"])
@@ -175,7 +218,9 @@ def test_text_edits_keep_everything_else() -> None:
     assert _add_aliases(added, "a", ["A"]).count("aliases: [甲镇, A]") == 1
     block = "entities:\n  - id: c\n    aliases:\n      - 丙\n    label: 丙镇\n"
     assert "      - 丙丙\n" in _add_aliases(block, "c", ["丙丙"])
-    appended = _append_to_section("# head\nentities:\n  - id: x\n\n# tail comment\nterms: []\n", "entities", ["  - id: y"])
+    appended = _append_to_section(
+        "# head\nentities:\n  - id: x\n\n# tail comment\nterms: []\n", "entities", ["  - id: y"]
+    )
     assert appended.index("  - id: y") < appended.index("# tail comment")
     created = _append_to_section("entities:\n  - id: x\n", "observations", ["  - indicator: gdp"])
     assert created.endswith("\nobservations:\n  - indicator: gdp\n")

@@ -21,6 +21,7 @@ the problems are reported; decisions stay in the queue.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -225,16 +226,50 @@ class Decisions:
     pending: list[dict[str, Any]] = field(default_factory=list)
     pending_figures: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    rel: str = QUEUE_FILE  # the queue's path as problems name it
+    # id(item) → key → (line, column) of its value in the queue, so problems point at it
+    where: dict[int, dict[str, tuple[int, int]]] = field(default_factory=dict)
+
+    def problem(self, item: dict[str, Any], key: str, code: str, message: str) -> Problem:
+        at = self.where.get(id(item), {})
+        line, column = at.get(key) or at.get("") or (None, None)
+        return Problem(self.rel, line, column, code, message)
 
     @property
     def any(self) -> bool:
         return bool(self.accept or self.merge or self.reject or self.accept_figures or self.reject_figures)
 
 
-def read_decisions(path: Path) -> Decisions:
-    out = Decisions()
+def _positions(path: Path) -> dict[str, list[dict[str, tuple[int, int]]]]:
+    """Per section, per item: where each key's value is (1-based line, column); "" is the item."""
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, yaml.YAMLError):
+        return {}
+    out: dict[str, list[dict[str, tuple[int, int]]]] = {}
+    if not isinstance(root, yaml.MappingNode):
+        return out
+    for key_node, section in root.value:
+        if not isinstance(section, yaml.SequenceNode):
+            continue
+        items = out.setdefault(str(key_node.value), [])
+        for item in section.value:
+            at = {"": (item.start_mark.line + 1, item.start_mark.column + 1)}
+            if isinstance(item, yaml.MappingNode):
+                for k, v in item.value:
+                    at[str(k.value)] = (v.start_mark.line + 1, v.start_mark.column + 1)
+            items.append(at)
+    return out
+
+
+def read_decisions(path: Path, rel: str | None = None) -> Decisions:
+    out = Decisions(rel=rel or path.name)
     data = _read(path)
-    rel = path.name
+    positions = _positions(path)
+    for section in ("candidates", "figures"):
+        for item, at in zip(data.get(section) or [], positions.get(section, []), strict=False):
+            if isinstance(item, dict):
+                out.where[id(item)] = at
     for item in data.get("candidates") or []:
         if not isinstance(item, dict):
             continue
@@ -248,13 +283,13 @@ def read_decisions(path: Path) -> Decisions:
             if target:
                 out.merge.append((item, target))
             else:
-                out.problems.append(Problem(rel, None, None, "E303", Errors.E303.format(value=decision)))
+                out.problems.append(out.problem(item, "decision", "E303", Errors.E303.format(value=decision)))
         elif str(decision).strip() == "accept":
             out.accept.append(item)
         elif str(decision).strip() == "reject":
             out.reject.append(item)
         else:
-            out.problems.append(Problem(rel, None, None, "E303", Errors.E303.format(value=decision)))
+            out.problems.append(out.problem(item, "decision", "E303", Errors.E303.format(value=decision)))
     for item in data.get("figures") or []:
         if not isinstance(item, dict):
             continue
@@ -266,7 +301,7 @@ def read_decisions(path: Path) -> Decisions:
         elif decision == "reject":
             out.reject_figures.append(item)
         else:
-            out.problems.append(Problem(rel, None, None, "E309", Errors.E309.format(value=decision)))
+            out.problems.append(out.problem(item, "decision", "E309", Errors.E309.format(value=decision)))
     return out
 
 
@@ -278,12 +313,16 @@ def apply_decisions(curation_dir: Path, root: Path | None = None) -> list[str]:
 
     Raises :class:`ReviewError` (and changes nothing) when a decision is invalid or the
     edited curation would not load."""
-    from .curation import load_curation, resolve_name
+    from .curation import SLUG, load_curation, resolve_name
 
     queue = curation_dir / QUEUE_FILE
     if not queue.is_file():
         return []
-    decisions = read_decisions(queue)
+    rel = queue.name
+    if root is not None:
+        with contextlib.suppress(ValueError):
+            rel = queue.resolve().relative_to(root.resolve()).as_posix()
+    decisions = read_decisions(queue, rel)
     if decisions.problems:
         raise ReviewError(decisions.problems)
     if not decisions.any:
@@ -309,25 +348,19 @@ def apply_decisions(curation_dir: Path, root: Path | None = None) -> list[str]:
             str(item.get("id", "")).strip(),
         )
         if etype not in ENTITY_TYPES:
-            problems.append(
-                Problem(
-                    QUEUE_FILE,
-                    None,
-                    None,
-                    "E305",
-                    Errors.E305.format(value=etype, valid=", ".join(sorted(ENTITY_TYPES))),
-                )
-            )
+            valid = ", ".join(sorted(ENTITY_TYPES))
+            problems.append(decisions.problem(item, "type", "E305", Errors.E305.format(value=etype, valid=valid)))
+            continue
+        if not SLUG.match(ident):
+            problems.append(decisions.problem(item, "id", "E007", Errors.E007.format(value=ident)))
             continue
         aliases = [str(a) for a in (item.get("aliases") or []) if str(a) != label and str(a) not in used_names]
         clash = next((n for n in (ident, label) if n in used_names), None)
         if clash:
             other = resolve_name(clash, curation)
-            problems.append(
-                Problem(
-                    QUEUE_FILE, None, None, "E306", Errors.E306.format(value=label, other=other.id if other else clash)
-                )
-            )
+            key = "id" if clash == ident else "label"
+            message = Errors.E306.format(value=label, other=other.id if other else clash)
+            problems.append(decisions.problem(item, key, "E306", message))
             continue
         parent = item.get("parent")
         if parent and resolve_name(str(parent), curation) is None and str(parent) not in batch:
@@ -354,7 +387,7 @@ def apply_decisions(curation_dir: Path, root: Path | None = None) -> list[str]:
     for item, target_name in decisions.merge:
         target = resolve_name(target_name, curation)
         if target is None:
-            problems.append(Problem(QUEUE_FILE, None, None, "E304", Errors.E304.format(value=target_name)))
+            problems.append(decisions.problem(item, "decision", "E304", Errors.E304.format(value=target_name)))
             continue
         forms = [str(item.get("label", "")), *[str(a) for a in item.get("aliases") or []]]
         new = [f for f in dict.fromkeys(forms) if f and f not in used_names and f != target.label]
