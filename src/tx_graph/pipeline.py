@@ -131,10 +131,14 @@ def build(paths: Paths | None = None, *, exports: bool = True) -> BuildReport:
     report = BuildReport()
     prepared = prepare(paths, report)
     inputs = prepared.inputs
-    stamp = build_stamp(
-        (*inputs.input_files, *sorted(paths.ontology.glob("*.ttl"))),
-        paths.root,
-        extra=[f"{name} {version}" for name, version in inputs.tool_versions],
+    stamp = _timed(
+        report,
+        "stamp",
+        lambda: build_stamp(
+            (*inputs.input_files, *sorted(paths.ontology.glob("*.ttl"))),
+            paths.root,
+            extra=[f"{name} {version}" for name, version in inputs.tool_versions],
+        ),
     )
     previous = stamp_matches(paths.exports, stamp, need_exports=exports)
     if previous is not None:
