@@ -62,3 +62,41 @@ def test_build_with_broken_curation_exits_1_with_every_problem(
     assert code == 1
     assert f"places.yaml:{line}:11: E006 unknown type 'towm'" in err
     assert not (tmp_path / "out" / "store").exists()
+
+
+def test_build_warns_about_each_bad_file_and_builds_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "curation").mkdir()
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "curation" / "places.yaml").write_text(
+        "entities:\n  - {id: tongxiang, type: county-city, label: 桐乡市, aliases: [桐乡]}\n"
+        "  - {id: wuzhen, type: town, label: 乌镇镇, aliases: [乌镇], parent: 桐乡市}\n",
+        encoding="utf-8",
+    )
+    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    files: dict[str, bytes] = {
+        "good.txt": "桐乡新闻\n乌镇承办大会。\n".encode(),
+        "bom-crlf.txt": "\ufeff乌镇新闻\r\n乌镇举办活动。\r\n".encode(),
+        "traditional.txt": "2021年烏鎮鎮政府工作報告\n各位代表:我代表鎮人民政府作報告。烏鎮發展很快。\n".encode(),
+        "empty.txt": b"",
+        "binary.txt": bytes(range(256)) * 8,
+        "oneline.txt": ("桐乡" * 1_750_000).encode(),
+        "mojibake.txt": "桐乡新闻\n".encode() + "乌镇承办大会。\n".encode("gbk"),
+    }
+    for name, data in files.items():
+        (tmp_path / "corpus" / name).write_bytes(data)
+    assert main(["--root", str(tmp_path), "build", "--no-explore"]) == 0
+    out = capsys.readouterr().out
+    assert "documents: 4\n" in out
+    warnings = sorted(line for line in out.splitlines() if line.startswith("warning: corpus/"))
+    assert [w.split(" E")[0] for w in warnings] == [
+        "warning: corpus/binary.txt:1:",
+        "warning: corpus/empty.txt:1:",
+        "warning: corpus/mojibake.txt:2:",
+        "warning: corpus/oneline.txt:1:1:",
+    ]
+    assert "E103 file looks binary (NUL bytes); expected UTF-8 text" in warnings[0]
+    assert "(expected the title on the first line and the text on the lines after it)" in warnings[3]
+    assert "line 2 read as GB18030/GBK instead (expected UTF-8" in warnings[2]
