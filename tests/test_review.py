@@ -72,11 +72,12 @@ def decide(paths: Paths, which: str, decision: str, **edits: str) -> None:
     """Set one candidate's decision the way a curator would: editing the file's text."""
     path = paths.curation / "candidates.yaml"
     lines = path.read_text(encoding="utf-8").splitlines()
-    start = next(i for i, ln in enumerate(lines) if ln.strip() in (f"label: {which}", f'label: "{which}"'))
+    label = next(i for i, ln in enumerate(lines) if ln.strip() in (f"label: {which}", f'label: "{which}"'))
+    start = max(i for i in range(label) if lines[i].startswith("  - "))  # the item's first line
     for i in range(start, len(lines)):
         for key, value in edits.items():
-            if lines[i].strip().startswith(f"{key}:"):
-                lines[i] = f"    {key}: {value}"
+            if lines[i].strip().removeprefix("- ").startswith(f"{key}:"):
+                lines[i] = f"{lines[i][: lines[i].index(key)]}{key}: {value}"
         if lines[i].strip() == "decision:":
             lines[i] = f"    decision: {decision}"
             break
