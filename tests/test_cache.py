@@ -59,14 +59,64 @@ def test_unchanged_documents_come_from_the_cache(tmp_path: Path) -> None:
     assert prepare(paths).extraction.stats == {"cached": 2, "analysed": 1}
 
 
-def test_a_curation_change_reanalyses_everything(tmp_path: Path) -> None:
+def test_a_name_edit_reanalyses_only_the_documents_it_occurs_in(tmp_path: Path) -> None:
     paths = make_project(tmp_path, {"a.txt": DOC_A, "b.txt": DOC_B})
-    prepare(paths)
+    first = prepare(paths).extraction
+    assert not any(m.target == "tongmaodai" for m in first.mentions)
+    # a new name that occurs only in b.txt: b is analysed again, a comes from the cache
     with (paths.curation / "places.yaml").open("a", encoding="utf-8") as fh:
         fh.write("  - {id: tongmaodai, type: programme, label: 桐贸贷}\n")
+    added = prepare(paths).extraction
+    assert added.stats == {"cached": 1, "analysed": 1}
+    found = [m for m in added.mentions if m.target == "tongmaodai"]
+    assert [m.doc_id for m in found] and all(m.surface == "桐贸贷" for m in found)
+    assert {m.doc_id for m in found} == {a.doc_id for a in added.analyses if any(x.surface == "濮院镇" for x in a.mentions)}
+    # a new alias of a known entity found in the cached document a.txt
+    text = (paths.curation / "places.yaml").read_text(encoding="utf-8")
+    (paths.curation / "places.yaml").write_text(text.replace("aliases: [乌镇]", "aliases: [乌镇, 生态科技园]"), "utf-8")
+    aliased = prepare(paths).extraction
+    assert aliased.stats == {"cached": 1, "analysed": 1}
+    assert any(m.surface == "生态科技园" and m.target == "wuzhen" for m in aliased.mentions)
+    # the alias removed again: the mention disappears
+    (paths.curation / "places.yaml").write_text(text, "utf-8")
+    removed = prepare(paths).extraction
+    assert removed.stats["analysed"] == 1
+    assert not any(m.surface == "生态科技园" for m in removed.mentions)
+    assert removed.mentions == added.mentions
+    # a name that occurs nowhere (and a retyped entity that occurs nowhere) costs nothing
+    with (paths.curation / "places.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("  - {id: nowhere, type: landmark, label: 无此地标}\n")
+    assert prepare(paths).extraction.stats == {"cached": 2, "analysed": 0}
+
+
+def test_retyping_a_name_reanalyses_the_documents_it_occurs_in(tmp_path: Path) -> None:
+    paths = make_project(tmp_path, {"a.txt": DOC_A, "b.txt": DOC_B})
+    prepare(paths)
+    text = (paths.curation / "places.yaml").read_text(encoding="utf-8")
+    (paths.curation / "places.yaml").write_text(text.replace("{id: wuzhen, type: town", "{id: wuzhen, type: landmark"),
+                                                "utf-8")
     again = prepare(paths).extraction
-    assert again.stats == {"cached": 0, "analysed": 2}
-    assert any(m.target == "tongmaodai" for m in again.mentions)
+    assert again.stats == {"cached": 1, "analysed": 1}  # 乌镇 occurs in a.txt only
+
+
+def test_slices_key_documents_on_the_curation_they_contain() -> None:
+    from tx_graph.cache import LexiconSlices
+    from tx_graph.discover import Lexicon
+
+    def lexicon(names: dict[str, str], rejected: frozenset[str] = frozenset()) -> Lexicon:
+        from tx_graph.discover import norm_label
+
+        types = {t: "town" for t in names.values()}
+        return Lexicon(names, types, dict(types), keys={norm_label(n): t for n, t in names.items()}, rejected=rejected)
+
+    doc = ingest_text("桐乡新闻\n濮院推出“桐贸贷”服务。\n", "a.txt")
+    base = LexiconSlices(lexicon({"濮院": "puyuan"})).digest(doc)
+    assert LexiconSlices(lexicon({"濮院": "puyuan", "乌镇": "wuzhen"})).digest(doc) == base
+    assert LexiconSlices(lexicon({"濮院": "puyuan", "桐贸贷": "tmd"})).digest(doc) != base
+    assert LexiconSlices(lexicon({"濮院": "wuzhen"})).digest(doc) != base
+    # quotes do not hide a label from lookup: a rejected 桐贸贷服务 is in “桐贸贷”服务
+    assert LexiconSlices(lexicon({"濮院": "puyuan"}, frozenset({"桐贸贷服务"}))).digest(doc) != base
+    assert LexiconSlices(lexicon({"濮院": "puyuan"}, frozenset({"无此名"}))).digest(doc) == base
 
 
 def test_a_corrupt_cache_entry_is_reported_and_recomputed(tmp_path: Path) -> None:

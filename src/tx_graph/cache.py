@@ -3,9 +3,11 @@
 A document's :class:`~tx_graph.model.Analysis` (mentions, proposals, facts, figures) is
 stored as JSON under a key made of the document's content hash, the pipeline version
 (tx-graph, the NLP/discovery/relations rule versions, jieba's version, the segmenter)
-and the curation fingerprint (names, types, indicators: mentions and proposals depend on
-them). An unchanged document is read back without importing spaCy or jieba; a new or
-changed one is analysed. One file per document id, overwritten when its key changes, so
+and the curation *that occurs in the document* (:class:`LexiconSlices`: the curated
+names, lookup keys and rejected labels found in its text, with their types, plus the
+indicators). An unchanged document is read back without importing spaCy or jieba; a new
+or changed one, or one in which a curated name was added, removed or retyped, is
+analysed. One file per document id, overwritten when its key changes, so
 the cache does not grow with edits.
 
 >>> key_of_text("abc", "v1") == key_of_text("abc", "v1"), key_of_text("abc", "v1") == key_of_text("abd", "v1")
@@ -26,17 +28,19 @@ from typing import Any
 from .errors import Errors, Problem
 from .model import Analysis, Document, Fact, Figure, Mention, Proposal, Span
 
-__all__ = ["AnalysisCache", "analyse_cached", "key_of_text", "pipeline_version"]
+__all__ = ["AnalysisCache", "LexiconSlices", "analyse_cached", "key_of_text", "pipeline_version"]
 
-FORMAT = 1
+FORMAT = 2
 
 
-def pipeline_version(segmenter: str = "jieba") -> str:
+def pipeline_version(segmenter: str | None = None) -> str:
     """Everything about the code that changes what a document's analysis contains."""
     import importlib.metadata as md
 
     from . import __version__
-    from .discover import DISCOVER_VERSION, NLP_VERSION
+    from .discover import DEFAULT_SEGMENTER, DISCOVER_VERSION, NLP_VERSION
+
+    segmenter = segmenter or DEFAULT_SEGMENTER
     from .relations import RELATIONS_VERSION
 
     try:
@@ -71,19 +75,94 @@ def _document_text(doc: Document) -> str:
     return "\x1f".join([doc.id, doc.title, doc.kind, str(doc.year), str(doc.issued), doc.publisher or "", doc.text])
 
 
+class LexiconSlices:
+    """The part of the curation one document's analysis can depend on.
+
+    Every per-document stage reads curation only through strings found in the document:
+    names matched (gazetteer, ruler, the segmenter's user words), ``Lexicon.lookup`` of
+    labels cut from the text, rejected labels, and the types/IRIs of what was matched. So
+    a document's analysis is a function of its text and of the curated names, keys and
+    rejected labels that *occur in it* (plus the indicators, which are kept whole). A
+    name added or removed elsewhere leaves the document's key unchanged; one that occurs
+    in it changes the key. Occurrence is tested on the normalised text (names) and on the
+    normalised text without quotes and spaces (the form ``norm_label`` looks up), both
+    with every overlapping match, so the slice is a superset of what a stage can read.
+    """
+
+    def __init__(self, lexicon: Any) -> None:
+        import ahocorasick
+
+        from .discover import norm_label, normalise
+
+        self._norm_label = norm_label
+        self._normalise = normalise
+        entries: list[str] = []
+        automaton = ahocorasick.Automaton()
+        by_string: dict[str, list[int]] = {}
+
+        def add(string: str, entry: str) -> None:
+            if not string:
+                return
+            by_string.setdefault(string, []).append(len(entries))
+            entries.append(entry)
+
+        def describe(target: str) -> str:
+            return f"{target}\t{lexicon.types.get(target, '')}\t{lexicon.iri(target)}"
+
+        for name, target in lexicon.names.items():  # in curation order: where two names fold together the last wins
+            add(normalise(name), f"n\t{name}\t{describe(target)}")
+        for key, target in lexicon.keys.items():
+            add(key, f"k\t{key}\t{describe(target)}")
+        for label in sorted(lexicon.rejected):
+            add(label, f"r\t{label}")
+        for string, indices in by_string.items():
+            automaton.add_word(string, tuple(indices))
+        self._automaton = automaton if by_string else None
+        if by_string:
+            automaton.make_automaton()
+        self._entries = entries
+        h = hashlib.sha256()
+        for label in sorted(lexicon.indicators):
+            h.update(f"i\t{label}\t{lexicon.indicators[label]}\n".encode())
+        self._global = h.hexdigest()[:16]
+
+    def digest(self, doc: Document) -> str:
+        """A digest of the curation entries that occur in the document (header included)."""
+        text = self._normalise(_document_text(doc))
+        found: set[int] = set()
+        if self._automaton is not None:
+            for source in (text, self._norm_label(text)):
+                for _end, indices in self._automaton.iter(source):
+                    found.update(indices)
+        h = hashlib.sha256(self._global.encode())
+        for index in sorted(found):
+            h.update(self._entries[index].encode())
+            h.update(b"\n")
+        return h.hexdigest()[:16]
+
+
 class AnalysisCache:
-    def __init__(self, folder: Path, version: str, fingerprint: str) -> None:
+    """``fingerprint`` is either one string for every document (the old, coarse key) or
+    :class:`LexiconSlices`, which keys each document on the curation it contains."""
+
+    def __init__(self, folder: Path, version: str, fingerprint: str | LexiconSlices) -> None:
         self.folder = folder
-        self.version = f"{version}|{fingerprint}"
+        self.slices = fingerprint if isinstance(fingerprint, LexiconSlices) else None
+        self.version = version if self.slices is not None else f"{version}|{fingerprint}"
         self.problems: list[Problem] = []
         self.hits = 0
         self.misses = 0
+        self._keys: dict[str, str] = {}
 
     def _path(self, doc_id: str) -> Path:
         return self.folder / (re.sub(r"[^A-Za-z0-9_.-]", "_", doc_id) + ".json")
 
     def key(self, doc: Document) -> str:
-        return key_of_text(_document_text(doc), self.version)
+        key = self._keys.get(doc.id)
+        if key is None:
+            version = self.version if self.slices is None else f"{self.version}|{self.slices.digest(doc)}"
+            key = self._keys[doc.id] = key_of_text(_document_text(doc), version)
+        return key
 
     def get(self, doc: Document) -> Analysis | None:
         path = self._path(doc.id)
@@ -136,12 +215,15 @@ def analyse_cached(
     lexicon: Any,
     *,
     cache_dir: Path | None,
-    segmenter: str = "jieba",
+    segmenter: str | None = None,
     problems: list[Problem] | None = None,
 ) -> tuple[list[Analysis], dict[str, int]]:
     """The analysis of every document, from the cache where its key matches; the spaCy
     pipeline is built (and spaCy imported) only when some document needs analysing."""
-    cache = AnalysisCache(cache_dir / "nlp", pipeline_version(segmenter), lexicon.fingerprint) if cache_dir else None
+    from .discover import DEFAULT_SEGMENTER
+
+    segmenter = segmenter or DEFAULT_SEGMENTER
+    cache = AnalysisCache(cache_dir / "nlp", pipeline_version(segmenter), LexiconSlices(lexicon)) if cache_dir else None
     found: dict[str, Analysis] = {}
     missing: list[Document] = []
     for doc in documents:

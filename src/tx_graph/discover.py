@@ -39,7 +39,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from .gazetteer import fold
 from .model import (
@@ -73,6 +73,9 @@ R_INVEST = "discover.invest.v1"
 R_GLOSSARY = "discover.glossary.v1"
 R_REPEAT = "discover.repeat.v1"
 DEFAULT_MIN_SCORE = 0.5
+# jieba with POS tags: the faster dictionary segmenter (jieba-bmm) loses discovery recall;
+# both are measured in docs/extraction.md
+DEFAULT_SEGMENTER = "jieba"
 
 QUOTES = "“”\"'‘’「」『』"
 OPEN_QUOTES = '“‘「『"'
@@ -80,6 +83,20 @@ CLOSE_QUOTES = '”’」』"'
 PUNCT = set(",，。、；;：:！!？?()（）[]【】《》<>/\\|…—\n\t ") | set(QUOTES)
 NUMERALS = "一二两三四五六七八九十百千万双多"
 CN_NUMERAL = re.compile(rf"[{NUMERALS}]")
+
+
+
+class SegToken(NamedTuple):
+    """A segmenter token as the fast segmenter makes it: same fields as
+    :class:`tx_graph.model.Token`, but a tuple (tens of thousands are made per document)."""
+
+    start: int
+    end: int
+    tag: str
+    freq: int = 0
+
+
+TokenLike = Token | SegToken
 
 # ---------------------------------------------------------------- normalisation
 
@@ -94,6 +111,9 @@ def _opencc() -> Any:
 _CHUNK = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
 
 
+_NORMALISED: dict[str, str] = {}  # the last few long texts: every stage normalises the same document
+
+
 def normalise(text: str) -> str:
     """Same-length matching form: full-width ASCII folded, traditional → simplified.
 
@@ -103,6 +123,17 @@ def normalise(text: str) -> str:
     >>> normalise("濮院鎮（２０１８）")
     '濮院镇(2018)'
     """
+    if len(text) < 256:
+        return _normalise(text)
+    hit = _NORMALISED.get(text)
+    if hit is None:
+        if len(_NORMALISED) >= 16:
+            _NORMALISED.clear()
+        hit = _NORMALISED[text] = _normalise(text)
+    return hit
+
+
+def _normalise(text: str) -> str:
     folded = fold(text)
     if folded.isascii():
         return folded
@@ -372,7 +403,8 @@ SUFFIXES: dict[str, tuple[str, int, float]] = {
     "保险": ("policy", 14, 0.45),
     "举措": ("policy", 16, 0.35),
 }
-_SUFFIX_RE = re.compile("|".join(re.escape(s) for s in sorted(SUFFIXES, key=len, reverse=True)))
+_SUFFIXES_LONGEST_FIRST = tuple(sorted(SUFFIXES, key=len, reverse=True))
+_SUFFIX_RE = re.compile("|".join(re.escape(s) for s in _SUFFIXES_LONGEST_FIRST))
 
 # Words that end a name when walking left: function words, pronouns, determiners,
 # and the verbs that introduce a name in this genre (实施X, 建设X, 举办X …).
@@ -527,6 +559,7 @@ NUMERAL_HEADS = ("共治", "融合", "联动", "一体", "平台", "全面", "�
                  "意识", "自信", "维护", "战略")  # fmt: skip
 _NUMERAL_ALT = re.compile(rf"(?:[{NUMERALS}][\u4e00-\u9fff]){{2,}}(?:多[\u4e00-\u9fff])?")
 _NUMERAL_SHIFTED = re.compile(r"(?:[\u4e00-\u9fff][一二两三四五六七八九十]){2,}")  # 退二进三
+_SHIFTED_NUMERALS = frozenset("一二两三四五六七八九十")
 _NUMERAL_HEAD = re.compile(
     rf"[一二两三四五六七八九十]{{1,2}}(?:个|大|场|位)?[\u4e00-\u9fff]{{0,2}}?(?:{'|'.join(NUMERAL_HEADS)})"
 )
@@ -544,17 +577,25 @@ ORDINAL = re.compile(
 class _Doc:
     """A document with its tokens and known mentions indexed by character."""
 
-    def __init__(self, doc: Document, tokens: Sequence[Token], mentions: Sequence[Mention], lexicon: Lexicon) -> None:
+    def __init__(
+        self, doc: Document, tokens: Sequence[TokenLike], mentions: Sequence[Mention], lexicon: Lexicon
+    ) -> None:
         self.doc = doc
         self.text = doc.text
         self.norm = normalise(doc.text)
-        self.tokens = [t for t in tokens if self.text[t.start : t.end].strip()]
+        text = self.text
+        # whitespace tokens are dropped; only tokens tagged x (or untagged) can be whitespace
+        self.tokens = [t for t in tokens if t.tag not in ("x", "") or text[t.start : t.end].strip()]
         self.lexicon = lexicon
         n = len(self.text)
-        self.token_at = [-1] * (n + 1)
+        token_at: list[int] = []
+        extend = token_at.extend
         for i, t in enumerate(self.tokens):
-            for k in range(t.start, min(t.end, n)):
-                self.token_at[k] = i
+            if t.start > len(token_at):
+                extend([-1] * (t.start - len(token_at)))
+            extend([i] * (min(t.end, n) - t.start))
+        extend([-1] * (n + 1 - len(token_at)))
+        self.token_at = token_at
         self.mentions = sorted(mentions, key=lambda m: m.span.start)
         self.known_at: list[int] = [-1] * (n + 1)
         for i, m in enumerate(self.mentions):
@@ -1174,7 +1215,7 @@ def _extend_nouns(d: _Doc, start: int, max_chars: int) -> int:
 
 
 def _type_from_suffix(name: str) -> str | None:
-    for suffix in sorted(SUFFIXES, key=len, reverse=True):
+    for suffix in _SUFFIXES_LONGEST_FIRST:
         if name.endswith(suffix) and len(name) > len(suffix):
             etype = SUFFIXES[suffix][0]
             return None if etype in ("town", "village", "county-city", "district", "province") else etype
@@ -1188,6 +1229,9 @@ def _numeral_proposals(d: _Doc) -> list[Proposal]:
     # would hide the coinage after it, 一核两翼两带)
     for token in d.tokens:
         s = token.start
+        # every pattern has a numeral first or second (一园两区, 退二进三)
+        if norm[s] not in NUMERALS and norm[s + 1 : s + 2] not in _SHIFTED_NUMERALS:
+            continue
         if s >= d.body_end or d.known_at[s] >= 0:
             continue
         for pattern, conf in ((_NUMERAL_ALT, 0.6), (_NUMERAL_SHIFTED, 0.6), (_NUMERAL_HEAD, 0.55)):
@@ -1344,7 +1388,7 @@ COARSE_OF = {"landmark": "place", "park": "place"}
 
 def _head_type(name: str) -> str | None:
     """The type a name's last word says it is (…市场 landmark, …节 event), if any."""
-    for suffix in sorted(SUFFIXES, key=len, reverse=True):
+    for suffix in _SUFFIXES_LONGEST_FIRST:
         if name.endswith(suffix) and len(name) > len(suffix):
             return SUFFIXES[suffix][0]
     return None
@@ -1570,7 +1614,7 @@ def _place_name_proposals(d: _Doc) -> list[Proposal]:
         ) or (t.tag == "ns" and w.endswith(("国", "州")) and 2 <= len(w) <= 3 and d.known_at[t.start] < 0)
 
     for i, t in enumerate(d.tokens):
-        if t.start >= d.body_end or not place_like(i):
+        if t.tag != "ns" or t.start >= d.body_end or not place_like(i):
             continue
         w = d.norm[t.start : t.end]
         before = d.norm[t.start - 1 : t.start] if t.start else ""
@@ -1610,7 +1654,9 @@ RULES = (
 )
 
 
-def propose(doc: Document, tokens: Sequence[Token], mentions: Sequence[Mention], lexicon: Lexicon) -> list[Proposal]:
+def propose(
+    doc: Document, tokens: Sequence[TokenLike], mentions: Sequence[Mention], lexicon: Lexicon
+) -> list[Proposal]:
     """Every proposal of every rule for one document, overlaps resolved, known names dropped."""
     d = _Doc(doc, tokens, mentions, lexicon)
     raw = [p for rule in RULES for p in rule(d)]
@@ -1981,7 +2027,7 @@ def extract(
     *,
     cache_dir: Any = None,
     rejected: Iterable[str] = (),
-    segmenter: str = "jieba",
+    segmenter: str = DEFAULT_SEGMENTER,
     min_score: float = DEFAULT_MIN_SCORE,
     problems: list[Any] | None = None,
 ) -> Extraction:

@@ -226,6 +226,7 @@ def discovery_lodo(
     *,
     threshold: float = 0.5,
     segmenter: str = "jieba",
+    cache_dir: Path | None = None,
 ) -> DiscoveryResult:
     from .discover import aggregate, norm_label
     from .nlp import analyse, build_nlp
@@ -247,7 +248,7 @@ def discovery_lodo(
             names={n: t for n, t in lexicon.names.items() if t not in only_here},
             keys={k: t for k, t in lexicon.keys.items() if t not in only_here},
         )
-        nlp = build_nlp(reduced, segmenter=segmenter)
+        nlp = build_nlp(reduced, segmenter=segmenter, cache_dir=cache_dir)
         analysis = analyse(nlp, doc)
         candidates = [c for c in aggregate(analysis.proposals, [doc], reduced, analysis.mentions) if c.kind == "entity"]
         new = [
@@ -401,6 +402,7 @@ def segmenter_comparison(
         ("jieba + POS, curated names in user dictionary", "jieba", user_words),
         ("jieba + POS, no user dictionary", "jieba", None),
         ("jieba (cut only), curated names in user dictionary", "jieba-cut", user_words),
+        ("jieba-bmm: backward maximum matching over jieba's dictionary, curated names first", "jieba-bmm", user_words),
         ("characters (spaCy's default for zh)", "char", None),
     ]
     for name, kind, words in setups:
@@ -539,10 +541,14 @@ class Evaluation:
     seconds: float
 
 
-def evaluate(paths: Any, gold_dir: Path, *, threshold: float = 0.5, segmenters: bool = True) -> Evaluation:
+def evaluate(
+    paths: Any, gold_dir: Path, *, threshold: float = 0.5, segmenters: bool = True, segmenter: str | None = None
+) -> Evaluation:
     from .build import glossary_index
     from .curation import load_curation
-    from .discover import Lexicon, extract, rejected_labels
+    from .discover import DEFAULT_SEGMENTER, Lexicon, extract, rejected_labels
+
+    segmenter = segmenter or DEFAULT_SEGMENTER
     from .ingest import corpus_files, ingest_corpus
 
     start = time.perf_counter()
@@ -561,10 +567,14 @@ def evaluate(paths: Any, gold_dir: Path, *, threshold: float = 0.5, segmenters: 
         glossary.gazetteer_targets,
         cache_dir=paths.root / ".cache",
         rejected=rejected_labels(paths.curation),
+        segmenter=segmenter,
     )
     lexicon = Lexicon.from_curation(curation, glossary.gazetteer_targets)
     mentions = mention_score(gold, documents, extraction.mentions, lexicon)
-    discovery = discovery_lodo(gold, documents, lexicon, extraction.mentions, threshold=threshold)
+    discovery = discovery_lodo(
+        gold, documents, lexicon, extraction.mentions, threshold=threshold, segmenter=segmenter,
+        cache_dir=paths.root / ".cache",
+    )
     # the facts the graph holds: those about candidates too weak to propose are left out
     relations = relation_scores(gold, documents, extraction.facts, lexicon)
     all_figures = [f for a in extraction.analyses for f in a.figures]
@@ -740,6 +750,7 @@ def register_cli(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument("--threshold", type=float, default=0.5, help="candidate score threshold (default 0.5)")
     p.add_argument("--output", help="write the report here (e.g. docs/evaluation.md); default: print it")
     p.add_argument("--no-segmenters", action="store_true", help="skip the segmenter comparison")
+    p.add_argument("--segmenter", help="segmenter of the pipeline scored (default: the build's, jieba)")
     p.add_argument("--errors", action="store_true", help="also print every discovery and figure error")
     p.set_defaults(func=_cmd_evaluate)
 
@@ -751,7 +762,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
     paths = _paths(args)
     gold_dir = Path(args.gold) if args.gold else paths.root / "tests" / "gold"
-    ev = evaluate(paths, gold_dir, threshold=args.threshold, segmenters=not args.no_segmenters)
+    ev = evaluate(
+        paths, gold_dir, threshold=args.threshold, segmenters=not args.no_segmenters, segmenter=args.segmenter
+    )
     argv = " ".join(a for a in sys.argv[1:] if a != "--errors")
     text = report(ev, f"tx-graph {argv}".strip())
     if args.output:

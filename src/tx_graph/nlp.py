@@ -45,10 +45,10 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token as SpacyToken
-from spacy.util import filter_spans, get_words_and_spaces
+from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
-from .discover import NLP_VERSION, normalise
+from .discover import NLP_VERSION, SegToken, normalise
 from .gazetteer import Gazetteer
 from .model import Analysis, Document, Mention, Span, Token
 
@@ -64,7 +64,7 @@ __all__ = [
     "tool_versions",
 ]
 
-SEGMENTERS = ("jieba", "jieba-cut", "char")
+SEGMENTERS = ("jieba-bmm", "jieba", "jieba-cut", "char")
 RULER_RULE = "tx.curated_ruler.v1"
 GAZETTEER_RULE = "tx.gazetteer.v1"
 SPANS_KEY = "tx_curated"
@@ -82,9 +82,17 @@ _JIEBA_WORD = re.compile(r"^[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+$")
 for _attr in ("tx_mentions", "tx_proposals", "tx_facts", "tx_figures"):
     if not Doc.has_extension(_attr):
         Doc.set_extension(_attr, default=())
+
+
+def _token_freq(token: SpacyToken) -> int:
+    tokens = token.doc.user_data.get("tx_tokens")
+    return int(tokens[token.i].freq) if tokens is not None and token.i < len(tokens) else 0
+
+
 if not SpacyToken.has_extension("tx_freq"):
-    # the segmenter's dictionary frequency of the word (0: not a dictionary word)
-    SpacyToken.set_extension("tx_freq", default=0)
+    # the segmenter's dictionary frequency of the word (0: not a dictionary word); read
+    # from the segmentation kept on the Doc rather than stored token by token
+    SpacyToken.set_extension("tx_freq", getter=_token_freq)
 
 
 # ---------------------------------------------------------------- segmenters
@@ -119,10 +127,16 @@ class JiebaSegmenter:
             self.add_words(user_words)
 
     def add_words(self, words: Mapping[str, str]) -> None:
+        # jieba adds each word's frequency to the dictionary total, which weighs every
+        # route; the total is kept as it was so a name changes the segmentation only
+        # where it occurs (the per-document cache relies on that)
+        total = self.tokenizer.total
         for word, tag in words.items():
             if len(word) >= 2 and _JIEBA_WORD.match(word) and word not in self.user_words:
+                self.tokenizer.total = total  # suggest_freq reads it too
                 self.tokenizer.add_word(word, tag=tag)
                 self.user_words[word] = tag
+        self.tokenizer.total = total
 
     def cut(self, text: str) -> list[tuple[str, str]]:
         if self._pos is not None:
@@ -163,6 +177,204 @@ def _pos_tokenizer(tokenizer: Any, cache_dir: Path | None) -> Any:
     return pos
 
 
+_ASCII_RUN = re.compile(r"[A-Za-z0-9+#&._%\-]+")
+_SPACE_RUN = re.compile(r"\s+")
+# punctuation as one-character "words" (tag x, as jieba.posseg tags it); not . - % + which
+# belong to numbers and codes (7.1%, 4+1)
+_PUNCTUATION = ",，。、；;：:！!？?()（）[]【】《》<>/\\|…—“”\"'‘’「」『』·~～@*=^`{}"
+_WORDS_FORMAT = 3  # bump when the cached automaton's layout changes
+# the jieba dictionary automaton is loaded once per process (evaluation builds many pipelines)
+_DICT_AUTOMATA: dict[str, Any] = {}
+
+
+class DictSegmenter:
+    """Backward maximum matching over jieba's own dictionary, at C speed.
+
+    Curated names are matched first (leftmost-longest, the gazetteer's rule), so a name is
+    never split; the stretches between them are cut by ``Automaton.iter_long`` (greedy
+    longest match) over jieba's dictionary words. Characters no word covers become
+    one-character tokens (CJK) or one token per run (Latin letters and digits, as jieba's
+    HMM does). Tags are jieba's word→tag table (curated names: ns/nt/nz), frequencies
+    jieba's. No HMM: a word jieba's dictionary lacks comes out as single characters,
+    which discovery reads as unknown (two single characters in a row).
+    """
+
+    name = "jieba-bmm"
+
+    def __init__(self, user_words: Mapping[str, str] | None = None, *, cache_dir: Path | None = None) -> None:
+        import ahocorasick
+
+        self._ahocorasick = ahocorasick
+        self.words = _dictionary_automaton(cache_dir)
+        self.user_words: dict[str, str] = {}
+        self._names: Any = None
+        if user_words:
+            self.add_words(user_words)
+
+    def add_words(self, words: Mapping[str, str]) -> None:
+        for word, tag in words.items():
+            if len(word) >= 2 and word not in self.user_words:
+                self.user_words[word] = tag
+        names = self._ahocorasick.Automaton()
+        for word, tag in self.user_words.items():
+            known = self.words.get(word[::-1], None)
+            names.add_word(word, (len(word), tag, known[2] if known else 1))
+        if self.user_words:
+            names.make_automaton()
+            self._names = names
+
+    def tokens(self, norm: str) -> list[SegToken]:
+        """Tokens of the normalised text (offsets are the same in the original)."""
+        out: list[SegToken] = []
+        pos = 0
+        if self._names is not None:
+            for end, (length, tag, freq) in self._names.iter_long(norm):
+                start = end - length + 1
+                if start > pos:
+                    self._cut(norm, pos, start, out)
+                out.append(SegToken(start, end + 1, tag, freq))
+                pos = end + 1
+        if pos < len(norm):
+            self._cut(norm, pos, len(norm), out)
+        return out
+
+    def _cut(self, norm: str, a: int, b: int, out: list[SegToken]) -> None:
+        # the hot loop of extraction. Backward maximum matching: the automaton holds the
+        # words reversed and reads the stretch reversed, so its greedy longest match is
+        # the longest word *ending* at each point (推进|物流|仓储|中心, where forward
+        # matching gives 推进物|流); punctuation is in the automaton, so gaps (unknown
+        # characters, Latin/digit runs, spaces) are rare
+        found = [
+            (b - end - 1, b - end - 1 + length, tag, freq)
+            for end, (length, tag, freq) in self.words.iter_long(norm[a:b][::-1])
+        ]
+        found.reverse()
+        pos = a
+        append = out.append
+        run = -1  # start of a run of one-character content words (an unknown word: 环|贸)
+        for start, end, tag, freq in found:
+            if start != pos:
+                if run >= 0:
+                    _close_run(out, run, pos)
+                    run = -1
+                _fill(norm, pos, start, out)
+            if end - start == 1 and tag not in _FUNCTION_TAGS and norm[start] not in _FUNCTION_CHARS:
+                if run < 0:
+                    run = start
+            elif run >= 0:
+                _close_run(out, run, start)
+                run = -1
+            append(SegToken(start, end, tag, freq))
+            pos = end
+        if run >= 0:
+            _close_run(out, run, pos)
+        if pos < b:
+            _fill(norm, pos, b, out)
+
+    def cut(self, text: str) -> list[tuple[str, str]]:
+        return [(text[t.start : t.end], t.tag) for t in self.tokens(text)]
+
+    def freq(self, word: str) -> int:
+        found = self.words.get(word[::-1], None)
+        return int(found[2]) if found else 0
+
+    @property
+    def version(self) -> str:
+        import importlib.metadata as md
+
+        return f"jieba-bmm {md.version('jieba')}"
+
+
+# one-character words that are grammar, not parts of an unknown word
+_FUNCTION_TAGS = frozenset(
+    ["p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "d", "q", "y", "e", "o", "f", "m", "x"]
+)
+_FUNCTION_CHARS = frozenset(
+    "的了在是和与及等为将对把被从向以于并而也都就又个年月日有让使成给用比去来当按据如则即才更最很再不没未要能可应须需得过"
+    "这那其之各每该本全"
+)
+
+
+def _close_run(out: list[SegToken], start: int, end: int) -> None:
+    """Two or more one-character content words in a row are most likely one word the
+    dictionary lacks (jieba's HMM joins them the same way): one token, frequency 0."""
+    if end - start < 2:
+        return
+    del out[len(out) - (end - start) :]
+    out.append(SegToken(start, end, "j", 0))
+
+
+def _fill(norm: str, a: int, b: int, out: list[SegToken]) -> None:
+    """Characters no dictionary word covers: runs of ASCII letters/digits and of spaces
+    are one token each, anything else one token per character."""
+    k = a
+    while k < b:
+        ch = norm[k]
+        if ch.isascii() and (ch.isalnum() or ch in "+#&._%-"):
+            m = _ASCII_RUN.match(norm, k, b)
+            e = m.end() if m else k + 1
+            run = norm[k:e]
+            out.append(SegToken(k, e, "m" if run.replace(".", "").isdigit() else "eng", 0))
+        elif ch.isspace():
+            m = _SPACE_RUN.match(norm, k, b)
+            e = m.end() if m else k + 1
+            out.append(SegToken(k, e, "x", 0))
+        else:
+            e = k + 1
+            out.append(SegToken(k, e, "x", 0))
+        k = e
+
+
+def _dictionary_automaton(cache_dir: Path | None) -> Any:
+    """jieba's dictionary words (freq > 0) → (length, tag, freq) in an Aho-Corasick
+    automaton. Building it takes ~2 s; it is pickled into the cache folder (keyed by the
+    jieba version) and loads in ~0.1 s."""
+    import importlib.metadata as md
+    import pickle
+
+    key = f"{md.version('jieba')}-{_WORDS_FORMAT}"
+    if key in _DICT_AUTOMATA:
+        return _DICT_AUTOMATA[key]
+    path = cache_dir / f"jieba-words-{key}.pickle" if cache_dir is not None else None
+    automaton = None
+    if path is not None and path.is_file():
+        try:
+            automaton = pickle.loads(path.read_bytes())  # our own cache file, written below
+        except Exception:  # a damaged cache file is rebuilt, never fatal
+            automaton = None
+    if automaton is None:
+        automaton = _build_dictionary_automaton(cache_dir)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(pickle.dumps(automaton))
+            tmp.replace(path)
+    _DICT_AUTOMATA[key] = automaton
+    return automaton
+
+
+def _build_dictionary_automaton(cache_dir: Path | None) -> Any:
+    import ahocorasick
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tokenizer.tmp_dir = str(cache_dir)
+    tokenizer.initialize()
+    tags = _pos_tokenizer(tokenizer, cache_dir).word_tag_tab
+    automaton = ahocorasick.Automaton()
+    for word, freq in tokenizer.FREQ.items():
+        if freq > 0:
+            automaton.add_word(word[::-1], (len(word), tags.get(word, "x"), int(freq)))
+    for ch in _PUNCTUATION:
+        if automaton.get(ch, None) is None:
+            automaton.add_word(ch, (1, "x", 0))
+    automaton.make_automaton()
+    return automaton
+
+
 class CharSegmenter:
     """One token per character: the spaCy default for ``zh``, kept as a baseline."""
 
@@ -187,6 +399,8 @@ def make_segmenter(kind: str, user_words: Mapping[str, str] | None = None, cache
         return JiebaSegmenter(user_words, pos=True, cache_dir=cache_dir)
     if kind == "jieba-cut":
         return JiebaSegmenter(user_words, pos=False, cache_dir=cache_dir)
+    if kind == "jieba-bmm":
+        return DictSegmenter(user_words, cache_dir=cache_dir)
     if kind == "char":
         return CharSegmenter(user_words)
     from .errors import Errors
@@ -208,7 +422,12 @@ def segment(segmenter: Any, text: str) -> list[Token]:
 
 
 class TxTokenizer:
-    """spaCy tokenizer: segments the normalised text, returns tokens of the original."""
+    """spaCy tokenizer: segments the normalised text, returns tokens of the original.
+
+    The segmentation (offsets, tags, frequencies) is also kept as plain
+    :class:`~tx_graph.model.Token` values in ``doc.user_data["tx_tokens"]``: the rule
+    components read those instead of walking spaCy ``Token`` objects one by one.
+    """
 
     def __init__(self, vocab: Vocab, segmenter: Any) -> None:
         self.vocab = vocab
@@ -216,23 +435,26 @@ class TxTokenizer:
 
     def __call__(self, text: str) -> Doc:
         limit = len(text) if len(text) <= MAX_SEGMENT_CHARS else MAX_SEGMENT_CHARS
-        head = text[:limit]
-        tokens = segment(self.segmenter, head)
-        if limit < len(text):
-            tokens.append(Token(limit, len(text), TAIL_TAG))  # the unsegmented rest, one token
-        words = [text[t.start : t.end] for t in tokens]
-        words, spaces = get_words_and_spaces(words, text)
-        doc = Doc(self.vocab, words=words, spaces=spaces)
         norm = normalise(text)
-        by_start = {t.start: t for t in tokens}
-        for token in doc:
-            seg = by_start.get(token.idx)
-            token.tag_ = seg.tag if seg else "x"
-            if seg is not None and seg.freq:
-                token._.tx_freq = seg.freq
-            folded = norm[token.idx : token.idx + len(token.text)]
-            if folded != token.text:
-                token.norm_ = folded
+        tokens: list[Any] = (
+            self.segmenter.tokens(norm[:limit])
+            if hasattr(self.segmenter, "tokens")
+            else list(segment(self.segmenter, text[:limit]))
+        )
+        if limit < len(text):
+            tokens.append(SegToken(limit, len(text), TAIL_TAG, 0))  # the unsegmented rest, one token
+        # whitespace stays a token of its own (no trailing-space flags), so token i of the
+        # Doc is tokens[i] and doc.text == text
+        doc = Doc(
+            self.vocab,
+            words=[text[t.start : t.end] for t in tokens],
+            spaces=[False] * len(tokens),
+            tags=[t.tag or "x" for t in tokens],
+        )
+        doc.user_data["tx_tokens"] = tokens
+        doc.user_data["tx_text"] = text  # Doc.text joins every token again
+        if norm != text:
+            _set_norms(doc, tokens, text, norm)
         return doc
 
     # spaCy calls these when saving/loading a pipeline; the dictionary is rebuilt from
@@ -242,6 +464,27 @@ class TxTokenizer:
 
     def from_bytes(self, _data: bytes, **_: Any) -> TxTokenizer:
         return self
+
+
+def _set_norms(doc: Doc, tokens: Sequence[Any], text: str, norm: str) -> None:
+    """token.norm_ = the normalised form where it differs (the ruler matches on NORM).
+    Nearly every document differs somewhere (full-width commas), so the differing
+    characters are found with numpy rather than token by token; punctuation is skipped
+    (no name is only punctuation)."""
+    import numpy as np
+
+    a = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    b = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
+    changed = np.flatnonzero(a != b)
+    if not len(changed):
+        return
+    starts = np.fromiter((t.start for t in tokens), dtype=np.int64, count=len(tokens))
+    for i in np.unique(np.searchsorted(starts, changed, side="right") - 1).tolist():
+        t = tokens[i]
+        folded = norm[t.start : t.end]
+        if len(folded) == 1 and folded in _PUNCTUATION:
+            continue
+        doc[i].norm_ = folded
 
 
 @spacy.registry.tokenizers("tx.tokenizer.v1")
@@ -309,7 +552,7 @@ class CuratedGazetteer:
     def __call__(self, doc: Doc) -> Doc:
         doc_id = doc.user_data.get("tx_doc_id", "<doc>")
         ruler = {(s.start_char, s.end_char, s.id_) for s in doc.spans.get(SPANS_KEY, [])}
-        mentions = self.find(doc_id, doc.text, ruler)
+        mentions = self.find(doc_id, doc.user_data.get("tx_text") or doc.text, ruler)
         doc._.tx_mentions = tuple(mentions)
         ents = []
         for m in mentions:
@@ -375,6 +618,9 @@ def make_relations(nlp: Language, name: str) -> Relations:
 
 
 def _tokens(doc: Doc) -> list[Token]:
+    kept = doc.user_data.get("tx_tokens")
+    if kept is not None:
+        return [t for t in kept if t.tag != TAIL_TAG]
     return [
         Token(t.idx, t.idx + len(t.text), t.tag_, t._.tx_freq) for t in doc if not t.is_space and t.tag_ != TAIL_TAG
     ]

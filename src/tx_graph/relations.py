@@ -196,26 +196,48 @@ def _fact(
 # ---------------------------------------------------------------- places
 
 
+_MEMO: dict[tuple[int, str], tuple[Any, Any]] = {}
+
+
+def _per_lexicon(lexicon: Any, what: str, make: Any) -> Any:
+    """What a rule derives from the whole lexicon, made once per lexicon rather than once
+    per document (the lexicon is frozen; it is kept alongside so its id is not reused)."""
+    key = (id(lexicon), what)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is lexicon:
+        return hit[1]
+    if len(_MEMO) > 64:
+        _MEMO.clear()
+    value = make()
+    _MEMO[key] = (lexicon, value)
+    return value
+
+
+def _names_by_type(lexicon: Any) -> tuple[dict[str, str], frozenset[str], dict[str, str]]:
+    """container names → target, other names, company names → target."""
+    containers = {n: t for n, t in lexicon.names.items() if lexicon.types.get(t) in CONTAINERS}
+    others = frozenset(n for n, t in lexicon.names.items() if lexicon.types.get(t) not in CONTAINERS)
+    companies = {n: t for n, t in lexicon.names.items() if lexicon.types.get(t) == "company"}
+    return containers, others, companies
+
+
 def _place_prefix(doc: Document, items: list[_Item], proposals: Sequence[Proposal], lexicon: Any) -> list[Fact]:
     facts: list[Fact] = []
-    place_names = sorted(
-        ((n, t) for n, t in lexicon.names.items() if lexicon.types.get(t) in CONTAINERS), key=lambda nt: -len(nt[0])
-    )
-    other_names = [n for n, t in lexicon.names.items() if lexicon.types.get(t) not in CONTAINERS]
-    # a curated place whose surface here starts with its container's name (崇福店街塘村)
+    place_names, other_names, _ = _per_lexicon(lexicon, "names", lambda: _names_by_type(lexicon))
+    # a curated place whose surface here starts with its container's name (崇福店街塘村);
+    # the longest such name first, as prefixes of the surface (not a scan of every name)
     for item in items:
         if item.ref.startswith("candidate:") or item.type not in PLACE_LIKE:
             continue
-        for name, target in place_names:
-            if item.surface.startswith(name) and len(item.surface) > len(name) + 1 and target != item.ref:
-                if any(
-                    o.startswith(name) and len(o) > len(name) and item.surface.startswith(o) and o != item.surface
-                    for o in other_names
-                ):
-                    break  # 乌镇大道科创集聚区 starts with the road 乌镇大道, not with the town 乌镇
-                predicate = "containedInPlace"
-                facts.append(_fact(doc, item.span, item.ref, predicate, target, R_PLACE_PREFIX))
-                break
+        surface = item.surface
+        for cut in range(len(surface) - 2, 0, -1):
+            target = place_names.get(surface[:cut])
+            if target is None or target == item.ref:
+                continue
+            if any(surface[:longer] in other_names for longer in range(cut + 1, len(surface))):
+                break  # 乌镇大道科创集聚区 starts with the road 乌镇大道, not with the town 乌镇
+            facts.append(_fact(doc, item.span, item.ref, "containedInPlace", target, R_PLACE_PREFIX))
+            break
     # a proposal whose rule found its place in front of it (parent)
     for p in proposals:
         if p.parent and lexicon.types.get(p.parent) in CONTAINERS | {"park"}:
@@ -261,15 +283,14 @@ def _settle(doc: Document, items: list[_Item]) -> list[Fact]:
 
 def _developer(doc: Document, items: list[_Item], lexicon: Any) -> list[Fact]:
     """A project or park whose name starts with a company's name is that company's."""
-    companies = sorted(
-        ((n, t) for n, t in lexicon.names.items() if lexicon.types.get(t) == "company"), key=lambda nt: -len(nt[0])
-    )
+    companies = _per_lexicon(lexicon, "names", lambda: _names_by_type(lexicon))[2]
     facts: list[Fact] = []
     for item in items:
         if item.type not in ("project", "park"):
             continue
-        for name, target in companies:
-            if item.surface.startswith(name) and len(item.surface) > len(name) + 1:
+        for cut in range(len(item.surface) - 2, 0, -1):  # the longest company name it starts with
+            target = companies.get(item.surface[:cut])
+            if target is not None:
                 facts.append(_fact(doc, item.span, item.ref, "developer", target, R_DEVELOPER))
                 break
     return facts
@@ -433,15 +454,9 @@ def _variants(label: str) -> set[str]:
 
 
 def _figures(doc: Document, mentions: Sequence[Mention], lexicon: Any) -> list[Figure]:
-    keys = _indicator_keys(lexicon)
+    keys, automaton = _per_lexicon(lexicon, "indicators", lambda: _indicator_automaton(lexicon))
     if not keys:
         return []
-    import ahocorasick
-
-    automaton = ahocorasick.Automaton()
-    for key in keys:
-        automaton.add_word(key, key)
-    automaton.make_automaton()
     text = doc.text
     area = _document_area(doc, mentions, lexicon)
     figures: list[Figure] = []
@@ -462,6 +477,18 @@ def _figures(doc: Document, mentions: Sequence[Mention], lexicon: Any) -> list[F
             continue
         figures += _sentence_figures(doc, sent_index, sent, hits, kind, period, area)
     return figures
+
+
+def _indicator_automaton(lexicon: Any) -> tuple[dict[str, list[_Indicator]], Any]:
+    import ahocorasick
+
+    keys = _indicator_keys(lexicon)
+    automaton = ahocorasick.Automaton()
+    for key in keys:
+        automaton.add_word(key, key)
+    if keys:
+        automaton.make_automaton()
+    return keys, automaton
 
 
 def _clean_same_length(text: str) -> str:
