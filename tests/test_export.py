@@ -129,3 +129,13 @@ def test_changed_input_rebuilds(built: tuple[Paths, BuildReport], tmp_path: Path
     assert len(union) == report.quads  # no triple is stated in two graphs
     stamps = [json.loads((e / STAMP).read_text(encoding="utf-8"))["stamp"] for e in (exports, built[0].exports)]
     assert stamps[0] != stamps[1]
+
+
+def test_mentions_table_is_what_the_store_holds(built: tuple[Paths, BuildReport]) -> None:
+    from tx_graph.export import mention_rows
+    from tx_graph.store import open_store
+
+    paths, report = built
+    written = [tuple(r.values()) for r in _rows(report.exports["mentions"])]
+    from_store = [tuple(str(v) for v in row) for row in mention_rows(open_store(paths.store))]
+    assert written == from_store

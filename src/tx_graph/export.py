@@ -16,16 +16,18 @@ import csv
 import hashlib
 import importlib.metadata as md
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .vocab import BASE, PREFIXES
+from .vocab import BASE, PREFIXES, doc_iri
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from .build import BuildInputs
 
 __all__ = [
     "STAMP",
@@ -127,10 +129,16 @@ def _pending(path: Path) -> Path:
 
 
 def write_exports(
-    store: ox.Store, exports: Path, stem: str = "tx_graph", rdf: RdfStream | None = None
+    store: ox.Store,
+    exports: Path,
+    stem: str = "tx_graph",
+    rdf: RdfStream | None = None,
+    mentions: Iterable[tuple[Any, ...]] | None = None,
 ) -> dict[str, Path]:
     """The RDF files of ``rdf`` (closed here), or dumped from ``store`` if not given;
     ``.graphml`` the curated network, ``-entities.csv`` and ``-mentions.csv`` tables.
+    ``mentions`` are the mention rows if the caller has them at hand (the build does:
+    the same rows the store would give, without a six-way join over its annotations).
     Nothing replaces the previous exports until every file is written."""
     import networkx as nx
 
@@ -154,7 +162,7 @@ def write_exports(
     written["entities"] = exports / f"{stem}-entities.csv"
     _write_csv(_pending(written["entities"]), ENTITY_COLUMNS, entity_rows(store, network))
     written["mentions"] = exports / f"{stem}-mentions.csv"
-    _write_csv(_pending(written["mentions"]), MENTION_COLUMNS, mention_rows(store))
+    _write_csv(_pending(written["mentions"]), MENTION_COLUMNS, mention_rows(store) if mentions is None else mentions)
     for path in written.values():
         _pending(path).replace(path)
     return written
@@ -205,6 +213,24 @@ def entity_rows(store: ox.Store, graph: nx.MultiDiGraph | None = None) -> Iterab
             data["label"],
             "|".join(sorted(set(aliases.get(iri, ())))),
             "|".join(p.removeprefix(prefix) for p in sorted(set(parents.get(iri, ())))),
+        )
+
+
+def build_mention_rows(inputs: BuildInputs) -> Iterator[tuple[Any, ...]]:
+    """The rows of :func:`mention_rows` from the build's own mentions, in the same order."""
+    from .build import _sentence_index, _target_node, sentence_iri
+
+    docs = {d.id: d for d in inputs.documents}
+    for m in sorted(inputs.mentions, key=lambda m: (doc_iri(m.doc_id), m.span.start, m.span.end)):
+        doc = docs[m.doc_id]
+        sentence = _sentence_index(doc, m.span.start)
+        yield (
+            _target_node(m.target, inputs.curation).value,
+            m.doc_id,
+            m.span.start,
+            m.span.end,
+            doc.text[m.span.start : m.span.end],
+            "" if sentence is None else sentence_iri(doc.id, sentence),
         )
 
 

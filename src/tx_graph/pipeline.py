@@ -23,7 +23,16 @@ from .build import BuildInputs, glossary_index, iter_quads, locate_observations
 from .config import Paths
 from .curation import load_curation
 from .errors import IngestError, Problem
-from .export import STAMP, RdfStream, build_stamp, clear_stamp, stamp_matches, write_exports, write_stamp
+from .export import (
+    STAMP,
+    RdfStream,
+    build_mention_rows,
+    build_stamp,
+    clear_stamp,
+    stamp_matches,
+    write_exports,
+    write_stamp,
+)
 from .ingest import corpus_files, ingest_corpus
 from .model import Curation, Document, Mention
 from .store import load_ontology, write_store
@@ -164,7 +173,10 @@ def build(paths: Paths | None = None, *, exports: bool = True) -> BuildReport:
             report.quads = rdf.items
             written: dict[str, Path] = {}
             if stream is not None:
-                written = _timed(report, "exports", lambda: write_exports(store, paths.exports, rdf=stream))
+                rows = build_mention_rows(inputs)
+                written = _timed(
+                    report, "exports", lambda: write_exports(store, paths.exports, rdf=stream, mentions=rows)
+                )
                 report.timings["exports"] += serialise.seconds
         except BaseException:
             if stream is not None:
