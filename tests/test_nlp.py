@@ -167,3 +167,55 @@ def test_unknown_segmenter_is_a_coded_error() -> None:
 def test_char_segmenter_is_the_spacy_default_baseline() -> None:
     tokens = segment(make_segmenter("char"), "濮院镇")
     assert [(t.start, t.end) for t in tokens] == [(0, 1), (1, 2), (2, 3)]
+
+
+# ---------------------------------------------------------------- jieba-bmm and the kept segmentation
+
+
+@pytest.fixture(scope="module")
+def bmm() -> object:
+    return make_segmenter("jieba-bmm", {"新凤鸣": "nt", "濮院时尚中心": "ns"}, ROOT / ".cache")
+
+
+def _words(seg: object, text: str) -> list[str]:
+    return [w for w, _ in seg.cut(text)]  # type: ignore[attr-defined]
+
+
+def test_bmm_matches_backward_and_keeps_curated_names_whole(bmm: object) -> None:
+    # forward matching would give 推进物|流 and 原物|流
+    assert _words(bmm, "推进物流仓储中心") == ["推进", "物流", "仓储", "中心"]
+    assert _words(bmm, "原物流中心") == ["原", "物流", "中心"]
+    # a curated name is one token even where dictionary words overlap its edges
+    assert "新凤鸣" in _words(bmm, "支持新凤鸣发展") and "濮院时尚中心" in _words(bmm, "在濮院时尚中心举行")
+
+
+def test_bmm_joins_unknown_characters_and_keeps_number_runs(bmm: object) -> None:
+    tokens = bmm.tokens("环贸中心在2018年增长7.1%,的确")  # type: ignore[attr-defined]
+    words = ["环贸中心在2018年增长7.1%,的确"[t.start : t.end] for t in tokens]
+    assert words[:2] == ["环贸", "中心"] and tokens[0].freq == 0  # 环|贸: one unknown word
+    assert "2018" in words and "7.1%" in words
+    # function characters are never joined into an unknown word
+    assert "在" in words
+    # the tokens tile the text exactly
+    assert [t.start for t in tokens[1:]] == [t.end for t in tokens[:-1]] and tokens[-1].end == len("环贸中心在2018年增长7.1%,的确")
+
+
+def test_bmm_gives_dictionary_tags_and_frequencies(bmm: object) -> None:
+    tokens = {("推进物流"[t.start : t.end]): t for t in bmm.tokens("推进物流")}  # type: ignore[attr-defined]
+    assert tokens["推进"].tag.startswith("v") and tokens["推进"].freq > 0
+    assert bmm.freq("物流") > 0 and bmm.freq("环贸") == 0  # type: ignore[attr-defined]
+
+
+def test_the_doc_keeps_the_segmentation_token_for_token(small_lexicon: Lexicon) -> None:
+    for segmenter in ("jieba", "jieba-bmm"):
+        nlp = build_nlp(small_lexicon, segmenter=segmenter, cache_dir=ROOT / ".cache")
+        text = "濮院鎮（２０１８）推進\n新鳳鳴 項目"
+        doc = nlp.make_doc(text)
+        kept = doc.user_data["tx_tokens"]
+        assert doc.text == text and len(doc) == len(kept)
+        for token, seg in zip(doc, kept, strict=True):
+            assert (token.idx, token.idx + len(token.text)) == (seg.start, seg.end)
+            assert token.tag_ == (seg.tag or "x") and token._.tx_freq == seg.freq
+        # the ruler matches on NORM: traditional and full-width forms carry the normalised one
+        assert any(t.text == "濮院鎮" and t.norm_ == "濮院镇" for t in doc) or any(t.norm_ == "濮院" for t in doc)
+        assert any(t.norm_ == "新凤鸣" for t in doc)
