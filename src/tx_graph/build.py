@@ -280,14 +280,24 @@ def iter_quads(inputs: BuildInputs) -> Iterator[list[Quad]]:
         from .relations import extraction_quads
 
         extraction = _Quads()
-        extraction.quads = stated
-        first = len(stated)
-        extraction_quads(extraction, inputs, run, years)
-        rest = extraction.quads[first:]
-        del stated[:], extraction
-        for start in range(0, len(rest), BATCH):
-            yield rest[start : start + BATCH]
-        del rest
+        extraction.quads, stated = stated, []
+        seen: set[bytes] = set()
+
+        def first_time(batch: list[Quad]) -> list[Quad]:
+            # two rules may state one quad; 16-byte digests keep this exact at scale
+            fresh = []
+            for quad in batch:
+                digest = hashlib.blake2b(str(quad).encode(), digest_size=16).digest()
+                if digest not in seen:
+                    seen.add(digest)
+                    fresh.append(quad)
+            return fresh
+
+        for _ in extraction_quads(extraction, inputs, run, years):
+            if batch := extraction.drain(BATCH):
+                yield first_time(batch)
+        yield first_time(extraction.drain())
+        del seen
     _years(out, years)
     derived = ("documents", "glossary", "mentions", "years")
     out.graph = _n(graph_iri("provenance"))
