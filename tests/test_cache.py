@@ -13,7 +13,7 @@ import pytest
 from tx_graph.cache import AnalysisCache, pipeline_version
 from tx_graph.config import Paths
 from tx_graph.ingest import ingest_text
-from tx_graph.pipeline import build, prepare
+from tx_graph.pipeline import Prepared, build, prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -199,3 +199,14 @@ def test_other_segmenters_still_give_the_curated_mentions(tmp_path: Path, segmen
     doc = ingest_text(DOC_A, "a.txt")
     result = extract(curation, [doc], glossary_index(curation, [doc]).gazetteer_targets, segmenter=segmenter)
     assert {m.target for m in result.mentions} == {"tongxiang", "puyuan", "wuzhen"}
+
+
+def test_two_worker_processes_give_the_same_analyses_as_one(prepared: Prepared) -> None:
+    from tx_graph.cache import analyse_cached
+
+    lexicon = prepared.extraction.lexicon
+    one, _ = analyse_cached(prepared.documents, lexicon, cache_dir=None, workers=1)
+    two, stats = analyse_cached(prepared.documents, lexicon, cache_dir=None, workers=2)
+    assert stats == {"cached": 0, "analysed": len(prepared.documents)}
+    assert two == one
+    assert sum(len(a.mentions) for a in two) == len(prepared.mentions) > 1000

@@ -217,9 +217,13 @@ def analyse_cached(
     cache_dir: Path | None,
     segmenter: str | None = None,
     problems: list[Problem] | None = None,
+    workers: int | None = None,
 ) -> tuple[list[Analysis], dict[str, int]]:
     """The analysis of every document, from the cache where its key matches; the spaCy
-    pipeline is built (and spaCy imported) only when some document needs analysing."""
+    pipeline is built (and spaCy imported) only when some document needs analysing.
+
+    ``workers`` processes share the uncached documents (default: ``TX_GRAPH_WORKERS``
+    or the CPU count); the answer is the same for any number of workers."""
     from .discover import DEFAULT_SEGMENTER
 
     segmenter = segmenter or DEFAULT_SEGMENTER
@@ -236,8 +240,7 @@ def analyse_cached(
         from .nlp import MAX_SEGMENT_CHARS, analyse, build_nlp
 
         nlp = build_nlp(lexicon, segmenter=segmenter, cache_dir=cache_dir)
-        for doc in missing:
-            analysis = analyse(nlp, doc)
+        for doc, analysis in zip(missing, _analyse_many(nlp, missing, analyse, workers), strict=True):
             found[doc.id] = analysis
             if cache:
                 cache.put(doc, analysis)
@@ -255,6 +258,47 @@ def analyse_cached(
         problems.extend(cache.problems)
     stats = {"cached": len(documents) - len(missing), "analysed": len(missing)}
     return [found[d.id] for d in documents], stats
+
+
+# Below this many uncached documents a pool costs more (fork, pickling) than it saves.
+MIN_DOCUMENTS_PER_POOL = 16
+_POOL_NLP: Any = None
+_POOL_ANALYSE: Any = None
+
+
+def default_workers() -> int:
+    configured = os.environ.get("TX_GRAPH_WORKERS", "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _analyse_in_worker(doc: Document) -> Analysis:
+    return _POOL_ANALYSE(_POOL_NLP, doc)
+
+
+def _analyse_many(nlp: Any, docs: list[Document], analyse: Any, workers: int | None) -> Iterable[Analysis]:
+    """Analyses in document order. The pipeline is built once and inherited by forked
+    workers (building it per worker would cost the jieba dictionary load each time);
+    where fork is not available the documents are analysed in this process."""
+    import multiprocessing
+
+    if workers is None:
+        workers = min(default_workers(), len(docs) // (MIN_DOCUMENTS_PER_POOL // 2))
+    workers = min(workers, len(docs))
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return (analyse(nlp, doc) for doc in docs)
+    global _POOL_NLP, _POOL_ANALYSE
+    _POOL_NLP, _POOL_ANALYSE = nlp, analyse
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            # large chunks keep pickling overhead low; ordered results keep the build deterministic
+            return pool.map(_analyse_in_worker, docs, chunksize=max(1, len(docs) // (workers * 8)))
+    finally:
+        _POOL_NLP = _POOL_ANALYSE = None
 
 
 def iter_mentions(analyses: Iterable[Analysis]) -> list[Mention]:

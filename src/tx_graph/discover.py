@@ -2046,11 +2046,12 @@ def extract(
     facts = tuple(f for a in analyses for f in a.facts if _keeps(f, emitted, curation))
     from .review import figure_key
 
+    rejected_figures = {r for r in rejected_list if r.startswith("figure:")}
     figures = tuple(
         f
         for a in analyses
         for f in a.figures
-        if not _curated_figure(f, curation) and f"figure:{figure_key(f)}" not in set(rejected_list)
+        if not _curated_figure(f, curation) and f"figure:{figure_key(f)}" not in rejected_figures
     )
     versions = (("tx-nlp", NLP_VERSION), ("discover", DISCOVER_VERSION), ("pipeline", pipeline_version(segmenter)))
     return Extraction(
