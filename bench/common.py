@@ -9,6 +9,7 @@ import os
 import platform
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -142,19 +143,38 @@ class ChildRun:
     rss_samples: tuple[tuple[float, float], ...] = ()  # (seconds since start, MB)
 
 
+def _descendants(pid: int) -> list[int]:
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                queue += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return found
+
+
 def _rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except (OSError, ValueError):
-        pass
-    return 0.0
+    """Memory of the process and every process it started (the build forks NLP workers).
+    Proportional set size, so pages forked children share with their parent count once."""
+    total = 0.0
+    for member in _descendants(pid):
+        try:
+            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) / 1024
+                    break
+        except (OSError, ValueError):
+            continue
+    return total
 
 
 def run_child(cmd: Sequence[str], *, cwd: Path = ROOT, env: dict[str, str] | None = None,
               timeout: float | None = None, max_rss_mb: float | None = None) -> ChildRun:
-    """Run a command; wall time and the child's own peak resident memory (from wait4).
+    """Run a command; wall time and peak memory: the larger of the child's own peak resident
+    memory (from wait4) and the sampled memory of the child with its own children.
 
     With ``max_rss_mb`` the child is killed once its resident memory passes the cap, so a
     run that would exhaust the machine (and hurt whatever else runs on it) stops early."""
@@ -162,7 +182,9 @@ def run_child(cmd: Sequence[str], *, cwd: Path = ROOT, env: dict[str, str] | Non
     samples: list[tuple[float, float]] = []
     killed = None
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        process = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdout=out, stderr=err, text=True)
+        # own process group, so that stopping it also stops the workers it forked
+        process = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdout=out, stderr=err, text=True,
+                                   start_new_session=True)
         deadline = None if timeout is None else time.monotonic() + timeout
         last_sample = 0.0
         while True:
@@ -170,17 +192,16 @@ def run_child(cmd: Sequence[str], *, cwd: Path = ROOT, env: dict[str, str] | Non
             if pid:
                 break
             now = time.perf_counter() - start
-            if max_rss_mb is not None or now - last_sample >= 1.0:
+            if now - last_sample >= (0.5 if max_rss_mb is not None else 1.0):
                 rss = _rss_mb(process.pid)
-                if now - last_sample >= 1.0:
-                    samples.append((round(now, 1), round(rss, 1)))
-                    last_sample = now
+                samples.append((round(now, 1), round(rss, 1)))
+                last_sample = now
                 if max_rss_mb is not None and rss > max_rss_mb:
                     killed = f"resident memory passed the {max_rss_mb / 1024:.1f} GB cap after {now:.0f} s"
             if deadline is not None and time.monotonic() > deadline:
                 killed = f"timeout after {timeout:.0f} s"
             if killed:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
                 pid, status, usage = os.wait4(process.pid, 0)
                 break
             time.sleep(0.05)
@@ -188,7 +209,8 @@ def run_child(cmd: Sequence[str], *, cwd: Path = ROOT, env: dict[str, str] | Non
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return ChildRun(seconds, usage.ru_maxrss / 1024, process.returncode, out.read(), err.read(),
+        peak = max([usage.ru_maxrss / 1024, *(mb for _, mb in samples)])
+        return ChildRun(seconds, peak, process.returncode, out.read(), err.read(),
                         killed, tuple(samples))
 
 
