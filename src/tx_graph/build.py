@@ -554,10 +554,8 @@ def _mentions(out: _Quads, inputs: BuildInputs) -> Iterator[None]:
 
 
 def _sentence_index(doc: Document, offset: int) -> int | None:
-    span = doc.sentence_at(offset)
-    if span.start == span.end:
-        return None
-    return doc.sentences.index(span)
+    index = doc.sentence_index(offset)
+    return index if index >= 0 else None
 
 
 def observation_id(obs: Observation, seen: dict[str, int]) -> str:

@@ -98,8 +98,9 @@ class Document:
     removed: tuple[tuple[int, str], ...] = ()  # (offset in text, removed noise) to rebuild the raw text
     metadata: tuple[tuple[str, str], ...] = ()  # header fields as found (索引号, 文件编号, …)
 
-    def sentence_at(self, offset: int) -> Span:
-        """The sentence containing ``offset`` (binary search over sorted spans)."""
+    def sentence_index(self, offset: int) -> int:
+        """Index of the sentence containing ``offset``, or -1 (binary search: documents
+        can be long)."""
         lo, hi = 0, len(self.sentences) - 1
         while lo <= hi:
             mid = (lo + hi) // 2
@@ -109,8 +110,13 @@ class Document:
             elif offset >= span.end:
                 lo = mid + 1
             else:
-                return span
-        return Span(offset, offset)
+                return mid
+        return -1
+
+    def sentence_at(self, offset: int) -> Span:
+        """The sentence containing ``offset`` (an empty span there if none does)."""
+        index = self.sentence_index(offset)
+        return self.sentences[index] if index >= 0 else Span(offset, offset)
 
 
 @dataclass(frozen=True)

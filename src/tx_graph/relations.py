@@ -165,19 +165,6 @@ def _dedupe(facts: Iterable[Fact]) -> list[Fact]:
     return out
 
 
-def _sentence_index(doc: Document, offset: int) -> int:
-    """Index of the sentence holding ``offset`` (binary search: documents can be long)."""
-    lo, hi = 0, len(doc.sentences) - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        span = doc.sentences[mid]
-        if offset < span.start:
-            hi = mid - 1
-        elif offset >= span.end:
-            lo = mid + 1
-        else:
-            return mid
-    return -1
 
 
 def _fact(
@@ -190,7 +177,7 @@ def _fact(
     value: str | None = None,
     unit: str | None = None,
 ) -> Fact:
-    return Fact(doc.id, _sentence_index(doc, span.start), span, subject, predicate, obj, rule, value, unit)
+    return Fact(doc.id, doc.sentence_index(span.start), span, subject, predicate, obj, rule, value, unit)
 
 
 # ---------------------------------------------------------------- places
@@ -769,7 +756,7 @@ def extraction_quads(out: Any, inputs: Any, run: Any, years: set[int]) -> Iterat
             out.add(ann, TX.rule, Literal(p.rule))
             target = _selector(out, ann.value, _n(doc_iri(doc.id)), p.span, doc.text)
             out.add(ann, OA.hasTarget, target)
-            index = _sentence_index(doc, p.span.start)
+            index = doc.sentence_index(p.span.start)
             if index >= 0:
                 out.add(target, DCTERMS.isPartOf, _n(sentence_iri(doc.id, index)))
         yield
