@@ -48,9 +48,10 @@ from spacy.tokens import Token as SpacyToken
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
-from .discover import NLP_VERSION, SegToken, normalise
+from .discover import NLP_VERSION, SegToken, normalise, propose
 from .gazetteer import Gazetteer
 from .model import Analysis, Document, Mention, Span, Token
+from .relations import extract as extract_relations
 
 __all__ = [
     "NLP_VERSION",
@@ -573,20 +574,28 @@ def make_gazetteer(nlp: Language, name: str) -> CuratedGazetteer:
     return CuratedGazetteer()
 
 
-class Discovery:
-    """Proposes names curation does not know (rules in :mod:`tx_graph.discover`)."""
+class _DocumentComponent:
+    """A stage that reads the whole Document (offsets, sentences) beside the spaCy Doc,
+    and needs the lexicon that :func:`build_nlp` hands it after construction."""
 
     def __init__(self, lexicon: Any = None) -> None:
         self.lexicon = lexicon
 
     def __call__(self, doc: Doc) -> Doc:
-        from .discover import propose
-
         document = doc.user_data.get("tx_document")
-        if document is None or self.lexicon is None:
-            return doc
-        doc._.tx_proposals = tuple(propose(document, _tokens(doc), doc._.tx_mentions, self.lexicon))
+        if document is not None and self.lexicon is not None:
+            self.annotate(doc, document)
         return doc
+
+    def annotate(self, doc: Doc, document: Document) -> None:
+        raise NotImplementedError
+
+
+class Discovery(_DocumentComponent):
+    """Proposes names curation does not know (rules in :mod:`tx_graph.discover`)."""
+
+    def annotate(self, doc: Doc, document: Document) -> None:
+        doc._.tx_proposals = tuple(propose(document, _tokens(doc), doc._.tx_mentions, self.lexicon))
 
 
 @Language.factory("tx_discovery_v1")
@@ -594,22 +603,13 @@ def make_discovery(nlp: Language, name: str) -> Discovery:
     return Discovery()
 
 
-class Relations:
+class Relations(_DocumentComponent):
     """Relations, figures and years read from sentences (rules in :mod:`tx_graph.relations`)."""
 
-    def __init__(self, lexicon: Any = None) -> None:
-        self.lexicon = lexicon
-
-    def __call__(self, doc: Doc) -> Doc:
-        from .relations import extract
-
-        document = doc.user_data.get("tx_document")
-        if document is None or self.lexicon is None:
-            return doc
-        facts, figures = extract(document, doc._.tx_mentions, doc._.tx_proposals, self.lexicon)
+    def annotate(self, doc: Doc, document: Document) -> None:
+        facts, figures = extract_relations(document, doc._.tx_mentions, doc._.tx_proposals, self.lexicon)
         doc._.tx_facts = tuple(facts)
         doc._.tx_figures = tuple(figures)
-        return doc
 
 
 @Language.factory("tx_relations_v1")
