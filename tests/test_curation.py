@@ -26,7 +26,7 @@ EXPECTED_PROBLEMS = [
     "broken_curation/entities.yaml:29:5: E005 missing required key 'label' in an entity",
     "broken_curation/entities.yaml:35:16: E019 unknown indicator 'gdpp' (define it under indicators:; known: gdp); did you mean 'gdp'?",
     "broken_curation/entities.yaml:36:11: E011 reference '浙江省' is ambiguous: it names jushi, zhejiang; write one of these ids",
-    "broken_curation/entities.yaml:37:13: E018 year 17 is out of range (expected a four-digit year between 1900 and 2100)",
+    "broken_curation/entities.yaml:37:13: E018 '17' is not a year here (expected a four-digit year between 1900 and 2100)",
     "broken_curation/entities.yaml:39:11: E014 unknown unit '亿' (valid units: 元 万元 亿元 美元 万美元 亿美元 % 百分点 个 家 项 件 座 辆 亩 万亩 平方米 万平方米 公里 人 万人 吨 万吨); did you mean '亿元'?",
     "broken_curation/entities.yaml:40:11: E015 unknown kind 'planned' (valid kinds: actual, target)",
     "broken_curation/syntax.yaml:5:1: E002 YAML syntax error: while parsing a flow sequence expected ',' or ']', but got '<stream end>' (the construct began at line 4, column 12); a [list] is not closed, or an item in it holding ',' or ':' needs quotes",
@@ -184,7 +184,7 @@ def test_every_problem_of_every_file_at_once_with_a_hint(tmp_path: Path) -> None
         "project, province, subdistrict, town, village); did you mean 'town'?",
         "a.yaml:5:14: E003 expected a list of values for 'aliases' here, found a mapping",
         "a.yaml:6:9: E003 expected a single value for 'en' here, found a list",
-        "a.yaml:7:19: E018 year twenty is out of range (expected a four-digit year between 1900 and 2100)",
+        "a.yaml:7:19: E018 'twenty' is not a year here (expected a four-digit year between 1900 and 2100)",
         "a.yaml:8:5: E004 unknown key 'parnet' in an item of entities (valid keys: id, type, label, aliases, parent, "
         "en, pinyin, wikidata, companies, part_of, years, notes); did you mean 'parent' or 'part_of'?",
         "a.yaml:11:12: E003 expected a single value for 'label' here, found a list",

@@ -163,7 +163,7 @@ def _decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
                 return None, [Problem(rel, line, None, "E101", Errors.E101.format(offset=exc.start, reason=reason))]
     if b"\x00" in raw[:65536]:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        return None, [Problem(rel, line, None, "E103", Errors.E103)]
+        return None, [Problem(rel, line, None, "E103", Errors.E103.format(why="NUL bytes"))]
     raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
         return _lines_text(raw.decode("utf-8")), []
@@ -190,7 +190,7 @@ def _decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     text = "\n".join(decoded)
     junk = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\t\n\r\f"))
     if bad is not None and junk > BINARY_SHARE * len(text):
-        return None, [Problem(rel, bad[0], None, "E103", Errors.E103.replace("(NUL bytes)", "(undecodable bytes)"))]
+        return None, [Problem(rel, bad[0], None, "E103", Errors.E103.format(why="undecodable bytes"))]
     problems: list[Problem] = []
     if gbk_lines:
         first, at, why = gbk_lines[0]
