@@ -112,6 +112,8 @@ def synthetic_store(nodes: int, path: Path) -> dict[str, int]:
     """Write a synthetic graph of about ``nodes`` nodes into a fresh store at ``path``."""
     import pyoxigraph as ox
 
+    from tx_graph.store import write_store
+
     rng = random.Random(SEED + nodes)
     quads: list[ox.Quad] = []
     graph = ox.NamedNode(BASE + "graph/synthetic")
@@ -293,14 +295,7 @@ def synthetic_store(nodes: int, path: Path) -> dict[str, int]:
         add(obs, "http://purl.org/linked-data/sdmx/2009/dimension#refPeriod", years[rng.choice(YEARS)])
         add(obs, BASE + "ontology#figureKind", BASE + "ontology#" + rng.choice(("actual", "target")))
         add(obs, BASE + "ontology#statedAs", ox.Literal(f"{rng.randint(1, 999)}亿元", language="zh"))
-    if path.exists():
-        shutil.rmtree(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    store = ox.Store(str(path))
-    store.bulk_extend(quads)
-    store.optimize()
-    store.flush()
-    del store
+    write_store(quads, path)  # the build's own writer: the same store a real build leaves
     return {
         "entities": sum(len(v) for v in entities.values()) + len(YEARS),
         "documents": docs,
