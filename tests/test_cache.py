@@ -192,7 +192,7 @@ def test_a_very_long_document_is_segmented_in_part_with_a_warning(tmp_path: Path
 def test_other_segmenters_still_give_the_curated_mentions(tmp_path: Path, segmenter: str) -> None:
     from tx_graph.build import glossary_index
     from tx_graph.curation import load_curation
-    from tx_graph.discover import extract
+    from tx_graph.extract import extract
 
     paths = make_project(tmp_path, {"a.txt": DOC_A})
     curation = load_curation(paths.curation)

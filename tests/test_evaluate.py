@@ -9,7 +9,7 @@ import pytest
 from tx_graph.build import glossary_index
 from tx_graph.config import Paths
 from tx_graph.curation import load_curation
-from tx_graph.discover import Lexicon, extract
+from tx_graph.discover import Lexicon
 from tx_graph.evaluate import (
     GoldSet,
     Score,
@@ -20,6 +20,7 @@ from tx_graph.evaluate import (
     observation_scores,
     relation_scores,
 )
+from tx_graph.extract import extract
 from tx_graph.ingest import corpus_files, ingest_corpus
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,7 +10,6 @@ contract is in ``docs/vocabulary.md`` (DESIGN.md §2).
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from .curation import UNITS
 from .errors import CurationError, Errors, Problem
 from .gazetteer import headword_key
 from .model import Candidate, Curation, Document, Entity, Fact, Figure, Mention, Observation, Span
+from .text import slugify
 from .vocab import (
     BASE,
     DCTERMS,
@@ -104,20 +104,6 @@ def _int(value: int) -> Literal:
     # xsd:integer, not nonNegativeInteger: Oxigraph stores derived integer types as
     # xsd:integer, and the store and the export files must agree (shapes check >= 0).
     return _typed(value, XSD.integer)
-
-
-def slugify(text: str) -> str:
-    """Readable ascii slug via pinyin (lazy import: pypinyin's tables are large).
-
-    >>> slugify("一园两区"), slugify("R&D占比"), slugify("“4+1”重大项目建设")
-    ('yi-yuan-liang-qu', 'r-d-zhan-bi', '4-1-zhong-da-xiang-mu-jian-she')
-    """
-    from pypinyin import lazy_pinyin
-
-    words = lazy_pinyin(text)
-    slug = "-".join(words).lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", slug).strip("-")
-    return slug or "x"
 
 
 def pinyin_label(text: str) -> str:

@@ -58,8 +58,10 @@ def _code_digest() -> str:
     nobody remembered to bump a version string."""
     here = Path(__file__).parent
     h = hashlib.sha256()
-    for name in ("nlp.py", "discover.py", "relations.py", "gazetteer.py", "model.py"):
-        path = here / name
+    files = [here / n for n in ("nlp.py", "relations.py", "gazetteer.py", "model.py", "text.py")]
+    # the discovery rules and their word lists (data files are rules too)
+    files += sorted(p for p in (here / "discover").iterdir() if p.suffix in (".py", ".yaml"))
+    for path in files:
         if path.is_file():
             h.update(path.read_bytes())
     return h.hexdigest()[:12]
@@ -92,7 +94,7 @@ class LexiconSlices:
     def __init__(self, lexicon: Any) -> None:
         import ahocorasick
 
-        from .discover import norm_label, normalise
+        from .text import norm_label, normalise
 
         self._norm_label = norm_label
         self._normalise = normalise

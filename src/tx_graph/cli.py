@@ -16,14 +16,9 @@ __all__ = ["main"]
 
 
 def _paths(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from .config import Paths
+    from .config import paths_from_args
 
-    return Paths.at(
-        Path(args.root) if args.root else None,
-        corpus=Path(args.corpus) if getattr(args, "corpus", None) else None,
-        curation=Path(args.curation) if getattr(args, "curation", None) else None,
-        exports=Path(args.exports) if getattr(args, "exports", None) else None,
-    )
+    return paths_from_args(args)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -72,7 +67,32 @@ def cmd_entity(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_candidates(args: argparse.Namespace) -> int:
+    from .pipeline import BuildReport, prepare
+    from .review import write_candidates
+
+    paths = _paths(args)
+    report = BuildReport()
+    prepared = prepare(paths, report)  # applies pending decisions first
+    extraction = prepared.extraction
+    output = Path(args.output) if args.output else paths.curation / "candidates.yaml"
+    proposed = [c for c in extraction.candidates if c.score >= args.min_score]
+    written = write_candidates(output, proposed, extraction.figures, prepared.documents, paths.root)
+    n_alias = sum(1 for c in proposed if c.kind == "alias")
+    for line in report.reviewed:
+        print(f"review: {line}")
+    print(
+        f"{len(proposed) - n_alias} candidate entities, {n_alias} alias proposals and "
+        f"{len(extraction.figures)} figures → {written}"
+    )
+    for problem in prepared.problems:
+        print(f"warning: {problem}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from .discover.ids import DEFAULT_MIN_SCORE
+
     parser = argparse.ArgumentParser(
         prog="tx-graph",
         description="Build and query the Tongxiang government-document knowledge graph.",
@@ -103,15 +123,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exports", help="folder holding store/ (default: exports/)")
     p.set_defaults(func=cmd_entity)
 
+    p = sub.add_parser(
+        "candidates",
+        help="propose entities and figures the curation does not have yet (writes curation/candidates.yaml)",
+    )
+    p.add_argument("--corpus", help="folder of corpus *.txt files (default: corpus/)")
+    p.add_argument("--curation", help="folder of curation *.yaml files (default: curation/)")
+    p.add_argument("--exports", help="output folder (default: exports/)")
+    p.add_argument(
+        "--min-score",
+        type=float,
+        default=DEFAULT_MIN_SCORE,
+        help=f"leave out candidates scoring below this (default {DEFAULT_MIN_SCORE})",
+    )
+    p.add_argument("--output", help="where to write the review file (default: <curation>/candidates.yaml)")
+    p.set_defaults(func=cmd_candidates)
+
     _add_optional_commands(sub)
     return parser
 
 
 def _add_optional_commands(sub: argparse._SubParsersAction) -> None:
-    """Commands whose modules register themselves (explore, serve, push, candidates, …)."""
+    """Commands whose modules register themselves (explore, serve, push, evaluate)."""
     from importlib import import_module
 
-    for name in ("explore", "server", "discover", "evaluate"):
+    for name in ("explore", "server", "evaluate"):
         try:
             module = import_module(f"tx_graph.{name}")
         except ModuleNotFoundError as exc:

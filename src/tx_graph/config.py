@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-__all__ = ["Paths", "find_root"]
+__all__ = ["Paths", "find_root", "paths_from_args"]
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -54,3 +55,13 @@ class Paths:
     def store(self) -> Path:
         return self.exports / "store"
 
+
+
+def paths_from_args(args: Any) -> Paths:
+    """The paths a command's ``--root``/``--corpus``/``--curation``/``--exports`` options name
+    (any object with those attributes; missing ones mean the default)."""
+    def opt(name: str) -> Path | None:
+        value = getattr(args, name, None)
+        return Path(value) if value else None
+
+    return Paths.at(opt("root"), corpus=opt("corpus"), curation=opt("curation"), exports=opt("exports"))

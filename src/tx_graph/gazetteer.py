@@ -19,22 +19,13 @@ from collections.abc import Iterable, Mapping
 import ahocorasick
 
 from .model import Curation, Document, Mention, Span
+from .text import fold
 
 __all__ = ["RULE", "Gazetteer", "fold", "gazetteer_names", "headword_key"]
 
 RULE = "gazetteer.v1"
 MIN_NAME_LENGTH = 2
-_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _HEADWORD_NOISE = re.compile(r"[“”\"'‘’「」『』、·,，\s]")
-
-
-def fold(text: str) -> str:
-    """Same-length normalisation for matching: full-width ASCII forms → ASCII.
-
-    >>> fold("ＡＢ：１")
-    'AB:1'
-    """
-    return text.translate(_FULLWIDTH)
 
 
 def headword_key(headword: str) -> str:

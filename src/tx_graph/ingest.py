@@ -40,9 +40,9 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from .discover import normalise
 from .errors import Errors, Problem
 from .model import Document, FootnoteRef, GlossaryEntry, NoiseRules, Section, Span
+from .text import normalise
 
 __all__ = ["corpus_files", "ingest_corpus", "ingest_file", "ingest_text"]
 

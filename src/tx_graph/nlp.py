@@ -48,10 +48,11 @@ from spacy.tokens import Token as SpacyToken
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
-from .discover import NLP_VERSION, SegToken, normalise, propose
+from .discover import NLP_VERSION, SegToken, propose
 from .gazetteer import Gazetteer
 from .model import Analysis, Document, Mention, Span, Token
 from .relations import extract as extract_relations
+from .text import normalise
 
 __all__ = [
     "NLP_VERSION",

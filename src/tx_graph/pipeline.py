@@ -38,7 +38,7 @@ from .model import Curation, Document, Mention
 from .store import load_ontology, write_store
 
 if TYPE_CHECKING:
-    from .discover import Extraction
+    from .extract import Extraction
 
 __all__ = ["BuildReport", "build", "prepare"]
 
@@ -110,7 +110,7 @@ def prepare(paths: Paths, report: BuildReport | None = None) -> Prepared:
     if not documents:
         raise IngestError(problems or [Problem(str(paths.corpus), None, None, "E102", "no *.txt documents found")])
     glossary = glossary_index(curation, documents)
-    from .discover import extract, rejected_labels
+    from .extract import extract, rejected_labels
 
     extraction = _timed(report, "nlp", lambda: extract(
         curation, documents, glossary.gazetteer_targets, cache_dir=paths.root / ".cache",

@@ -141,7 +141,7 @@ def extract(
 def _normalised(doc: Document) -> Document:
     from dataclasses import replace
 
-    from .discover import normalise
+    from .text import normalise
 
     text = normalise(doc.text)
     if text == doc.text:
@@ -410,7 +410,7 @@ def _indicator_keys(lexicon: Any) -> dict[str, list[_Indicator]]:
 
 
 def _clean(label: str) -> str:
-    from .gazetteer import fold
+    from .text import fold
 
     return re.sub(r"\s", "", fold(label))
 
@@ -481,7 +481,7 @@ def _indicator_automaton(lexicon: Any) -> tuple[dict[str, list[_Indicator]], Any
 def _clean_same_length(text: str) -> str:
     # quotes around words inside indicator phrases (整治“低小散”企业) are kept: they are
     # written that way in curation too; only the width is folded
-    from .gazetteer import fold
+    from .text import fold
 
     return fold(text)
 

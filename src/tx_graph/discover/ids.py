@@ -1,0 +1,28 @@
+"""Rule identifiers and versions: the strings recorded in the graph (``tx:rule``) and the cache key."""
+
+from __future__ import annotations
+
+NLP_VERSION = "tx-nlp.v1"  # the spaCy pipeline (tx_graph.nlp); here so the cache can read it without spaCy
+
+DISCOVER_VERSION = "discover.v1"
+
+R_SUFFIX = "discover.suffix.v1"
+
+R_QUOTED = "discover.quoted.v1"
+
+R_NUMERAL = "discover.numeral.v1"
+
+R_LIST = "discover.list.v1"
+
+R_INVEST = "discover.invest.v1"
+
+R_GLOSSARY = "discover.glossary.v1"
+
+R_REPEAT = "discover.repeat.v1"
+
+DEFAULT_MIN_SCORE = 0.5
+
+# jieba with POS tags: the faster dictionary segmenter (jieba-bmm) loses discovery recall;
+# both are measured in docs/extraction.md
+DEFAULT_SEGMENTER = "jieba"
+
