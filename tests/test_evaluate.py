@@ -84,3 +84,53 @@ def test_leave_one_document_out_on_a_short_document(setup: tuple[GoldSet, list, 
     # the news piece's own entities (招商引资一号工程, 乌镇国际互联网产业园 …) are removed and re-found
     assert s.gold >= 5 and s.found is not None and s.found >= 3
     assert set(result.per_doc) == set(one.docs)
+
+
+# ---------------------------------------------------------------- (d) new pages
+
+
+def test_new_pages_forms_compare_without_glosses_quotes_or_traditional_characters() -> None:
+    from tx_graph.evaluate.newpages import compare_form, forms_match
+
+    assert compare_form("桐鄉(xiāng)經(jīng)濟(jì)開(kāi)發(fā)區(qū)") == "桐乡经济开发区"
+    assert compare_form("“三改一拆”") == "三改一拆"
+    assert forms_match("年产1万吨纱线项目", "年产1万吨纱线")  # a trailing 项目
+    assert not forms_match("乌镇", "乌镇互联网小镇")  # more than two characters apart
+    assert not forms_match("", "乌镇")
+
+
+def test_new_pages_scoring_counts_each_candidate_once_and_leaves_out_neutral_names() -> None:
+    from tx_graph.evaluate.newpages import PageEntity, PageGold, score_pages
+    from tx_graph.model import Candidate, Mention, Proposal, Span
+
+    def cand(label: str, type_: str, docs: list[str], aliases: tuple[str, ...] = ()) -> Candidate:
+        props = tuple(Proposal(d, Span(0, 2), label, label, type_, "discover.suffix.v1", 0.9, None, None) for d in docs)
+        return Candidate(label, label, type_, 0.9, len(docs), props, ("discover.suffix.v1",), None, aliases)
+
+    pages = [
+        PageGold(
+            "a.txt",
+            (
+                PageEntity(("凤鸣街道",), "place"),
+                PageEntity(("桐乡新闻网",), "organisation"),
+                PageEntity(("桐乡市",), "place", scored=False),  # nested: not required
+                PageEntity(("年产1万吨纱线项目",), "project"),
+            ),
+            ("市委",),
+        ),
+        PageGold("b.txt", (PageEntity(("梧桐街道",), "place"),), ()),
+    ]
+    candidates = [
+        cand("桐乡新闻网", "organisation", ["a-01"]),
+        cand("年产1万吨纱线", "company", ["a-01"]),  # right name, wrong type
+        cand("高度", "programme", ["a-01", "b-01"]),  # wrong, counted once
+        cand("市委", "government-body", ["a-01"]),  # neutral: left out
+        cand("低分", "programme", ["a-01"]),
+    ]
+    candidates[-1] = Candidate("低分", "低分", "programme", 0.2, 1, candidates[-1].mentions, ("x",))
+    mentions = [Mention("a-01", Span(0, 4), "fengming", "凤鸣街道", "gazetteer.v1")]
+    res = score_pages(pages, {"a.txt": {"a-01"}, "b.txt": {"b-01"}}, candidates, mentions, threshold=0.5)
+    assert (res.found, res.gold) == (3, 4)  # 梧桐街道 missed
+    assert (res.correct, res.wrong, res.typed) == (2, 1, 1)
+    assert res.misses == ["b.txt: 梧桐街道 (place)"]
+    assert res.by_rule["discover.suffix.v1"] == {"correct": 2, "wrong": 1}
