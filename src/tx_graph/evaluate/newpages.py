@@ -155,8 +155,8 @@ def score_pages(
     cands = [c for c in candidates if c.score >= threshold]
     by_page_cands: dict[str, list[Candidate]] = defaultdict(list)
     for c in cands:
-        for page in {doc_page[m.doc_id] for m in c.mentions if m.doc_id in doc_page}:
-            by_page_cands[page].append(c)
+        for name in {doc_page[m.doc_id] for m in c.mentions if m.doc_id in doc_page}:
+            by_page_cands[name].append(c)
     mention_forms: dict[str, set[str]] = defaultdict(set)
     for m in mentions:
         if m.doc_id in doc_page:
