@@ -16,12 +16,14 @@ import csv
 import hashlib
 import importlib.metadata as md
 import json
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from .fsio import atomic_write, fsync_file, replace
 from .vocab import BASE, PREFIXES, doc_iri
 
 if TYPE_CHECKING:
@@ -34,6 +36,7 @@ __all__ = [
     "RdfStream",
     "build_stamp",
     "clear_stamp",
+    "pending_path",
     "read_stamp",
     "stamp_matches",
     "write_exports",
@@ -115,6 +118,8 @@ class RdfStream:
     def close(self) -> None:
         self._files["jsonld"].write(b"]\n")
         for fh in self._files.values():
+            fh.flush()
+            os.fsync(fh.fileno())
             fh.close()
         self._seen.clear()
 
@@ -128,18 +133,24 @@ def _pending(path: Path) -> Path:
     return path.with_name(path.name + ".new")
 
 
+pending_path = _pending  # where an export is written before the build commits it
+
+
 def write_exports(
     store: ox.Store,
     exports: Path,
     stem: str = "tx_graph",
     rdf: RdfStream | None = None,
     mentions: Iterable[tuple[Any, ...]] | None = None,
+    put_in_place: bool = True,
 ) -> dict[str, Path]:
     """The RDF files of ``rdf`` (closed here), or dumped from ``store`` if not given;
     ``.graphml`` the curated network, ``-entities.csv`` and ``-mentions.csv`` tables.
     ``mentions`` are the mention rows if the caller has them at hand (the build does:
     the same rows the store would give, without a six-way join over its annotations).
-    Nothing replaces the previous exports until every file is written."""
+    Nothing replaces the previous exports until every file is written; with
+    ``put_in_place=False`` the files stay at their :func:`pending_path` (fsync'd) for the
+    caller to commit together with the store."""
     import networkx as nx
 
     from .api import KnowledgeGraph
@@ -164,7 +175,10 @@ def write_exports(
     written["mentions"] = exports / f"{stem}-mentions.csv"
     _write_csv(_pending(written["mentions"]), MENTION_COLUMNS, mention_rows(store) if mentions is None else mentions)
     for path in written.values():
-        _pending(path).replace(path)
+        fsync_file(_pending(path))
+    if put_in_place:
+        for path in written.values():
+            replace(_pending(path), path)
     return written
 
 
@@ -295,18 +309,25 @@ def _fingerprint(path: Path) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns]
 
 
-def write_stamp(exports: Path, stamp: str, quads: int, written: dict[str, Path]) -> Path:
-    """Written last, once the store and every export are in place."""
-    record = {
+def write_stamp(
+    exports: Path, stamp: str, quads: int, written: dict[str, Path], *, store: str | None = None, pending: bool = False
+) -> Path:
+    """Written last, once the store and every export are in place. ``store``: the store
+    generation the exports were made with. ``pending``: the exports are still at their
+    :func:`pending_path` and so is the stamp (the build commits them all at once; a
+    rename keeps the size and time the stamp records)."""
+    record: dict[str, Any] = {
         "stamp": stamp,
         "quads": quads,
-        "files": {key: [path.name, *_fingerprint(path)] for key, path in sorted(written.items())},
+        "files": {
+            key: [path.name, *_fingerprint(_pending(path) if pending else path)]
+            for key, path in sorted(written.items())
+        },
     }
+    if store is not None:
+        record["store"] = store
     path = exports / STAMP
-    tmp = path.with_name(path.name + ".new")
-    tmp.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return atomic_write(_pending(path) if pending else path, json.dumps(record, indent=1) + "\n")
 
 
 def read_stamp(exports: Path) -> dict[str, Any] | None:
@@ -329,6 +350,8 @@ def stamp_matches(exports: Path, stamp: str, *, need_exports: bool) -> dict[str,
         return None
     store = exports / "store"
     if not store.is_dir() or not any(store.iterdir()):
+        return None
+    if "store" in record and (not store.is_symlink() or Path(os.readlink(store)).name != record["store"]):
         return None
     files = record.get("files", {})
     if need_exports and not files:

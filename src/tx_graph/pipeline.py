@@ -5,6 +5,15 @@ them together, times them and reports. The RDF stage is a generator that the sto
 consumes as it goes, so its time is measured inside the store stage and reported apart.
 When the inputs, code and libraries match the stamp of the last build, the store and
 exports on disk are already what this build would write, and are left alone.
+
+One build at a time per exports folder (:class:`~tx_graph.fsio.BuildLock`; a second
+build waits, saying who holds the lock, or fails at once with ``wait=False``). The new
+store generation, the export files and the stamp are written aside and put in place
+by one :func:`~tx_graph.fsio.commit`, so after a kill at any instant the store, the
+export files and the stamp either are all the previous build's or, once the commit is
+rolled forward (by the next build or the next :func:`~tx_graph.store.open_store`), all
+this build's; the explorer's state is dropped in the same commit, so its pages are
+never taken for current pages of another graph.
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from pyoxigraph import Quad
+from pyoxigraph import Quad, Store
 
 from .build import BuildInputs, glossary_index, iter_quads, locate_observations
 from .config import Paths
@@ -28,19 +37,22 @@ from .export import (
     RdfStream,
     build_mention_rows,
     build_stamp,
-    clear_stamp,
+    pending_path,
     stamp_matches,
     write_exports,
     write_stamp,
 )
+from .fsio import BuildLock, commit, finish_commit, kill_point
 from .ingest import corpus_files, ingest_corpus
 from .model import Curation, Document, Mention
-from .store import load_ontology, write_store
+from .store import link_target, load_ontology, new_generation, remove_old_generations
 
 if TYPE_CHECKING:
     from .extract import Extraction
 
-__all__ = ["BuildReport", "build", "prepare"]
+__all__ = ["BuildReport", "build", "build_lock", "prepare"]
+
+EXPLORER_STATE = "explorer/.tx-graph-explorer-state.json"  # tx_graph.explore.memo.STATE in its folder
 
 T = TypeVar("T")
 
@@ -134,9 +146,21 @@ def prepare(paths: Paths, report: BuildReport | None = None) -> Prepared:
     return Prepared(curation, tuple(documents), tuple(mentions), inputs, tuple(problems), extraction)
 
 
-def build(paths: Paths | None = None, *, exports: bool = True) -> BuildReport:
-    """Build the graph into ``paths.exports`` (store + export files) and report."""
+def build_lock(paths: Paths, *, wait: bool = True) -> BuildLock:
+    """The project's build lock (``exports/.build.lock``); hold it around a build and its pages."""
+    return BuildLock(paths.exports, wait=wait)
+
+
+def build(paths: Paths | None = None, *, exports: bool = True, wait: bool = True) -> BuildReport:
+    """Build the graph into ``paths.exports`` (store + export files) and report.
+    ``wait=False``: fail with :class:`~tx_graph.fsio.LockBusy` if another build is running."""
     paths = paths or Paths.at()
+    with build_lock(paths, wait=wait):
+        finish_commit(paths.exports)  # a build killed while committing: finish it first
+        return _build(paths, exports)
+
+
+def _build(paths: Paths, exports: bool) -> BuildReport:
     report = BuildReport()
     prepared = prepare(paths, report)
     inputs = prepared.inputs
@@ -155,35 +179,58 @@ def build(paths: Paths | None = None, *, exports: bool = True) -> BuildReport:
         report.quads = int(previous.get("quads", 0))
         report.exports = {key: paths.exports / name for key, (name, *_) in previous.get("files", {}).items()}
     else:
-        clear_stamp(paths.exports)  # a build that fails from here on must not look current
         rdf, serialise = _Stopwatch(), _Stopwatch()
         stream = RdfStream(paths.exports) if exports else None
 
         def batches() -> Iterator[list[Quad]]:
-            for batch in chain(rdf.measure(iter_quads(inputs)), [load_ontology(paths.ontology)]):
+            for n, batch in enumerate(chain(rdf.measure(iter_quads(inputs)), [load_ontology(paths.ontology)])):
                 rdf.items += len(batch)
                 if stream is not None:
                     serialise.run(stream.write, batch)
+                if n == 1:
+                    kill_point("build.rdf")
                 yield batch
 
         try:
-            store = _timed(report, "store", lambda: write_store((q for b in batches() for q in b), paths.store))
+            generation = _timed(
+                report, "store", lambda: new_generation((q for b in batches() for q in b), paths.store)
+            )
             report.timings["rdf"] = rdf.seconds
             report.timings["store"] -= rdf.seconds + serialise.seconds
             report.quads = rdf.items
             written: dict[str, Path] = {}
             if stream is not None:
                 rows = build_mention_rows(inputs)
+                store = Store.read_only(str(generation))
                 written = _timed(
-                    report, "exports", lambda: write_exports(store, paths.exports, rdf=stream, mentions=rows)
+                    report,
+                    "exports",
+                    lambda: write_exports(store, paths.exports, rdf=stream, mentions=rows, put_in_place=False),
                 )
+                del store
                 report.timings["exports"] += serialise.seconds
         except BaseException:
             if stream is not None:
                 stream.abort()
             raise
-        del store
-        write_stamp(paths.exports, stamp, report.quads, written)
+        write_stamp(paths.exports, stamp, report.quads, written, store=generation.name, pending=True)
+        kill_point("build.commit")
+        exports_dir = paths.exports
+
+        def rel(path: Path) -> str:
+            return path.relative_to(exports_dir).as_posix()
+
+        commit(
+            exports_dir,
+            [
+                ["unlink", EXPLORER_STATE],
+                ["unlink", STAMP],
+                ["link", rel(paths.store), link_target(paths.store, generation)],
+                *(["replace", rel(pending_path(p)), rel(p)] for p in written.values()),
+                ["replace", rel(pending_path(exports_dir / STAMP)), STAMP],
+            ],
+        )
+        remove_old_generations(paths.store)
         report.exports = written
     report.documents = len(prepared.documents)
     report.entities = Counter(e.type for e in prepared.curation.entities.values())
