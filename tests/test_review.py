@@ -206,7 +206,7 @@ def test_bad_decisions_point_at_their_line_and_column_all_at_once(project: Paths
         ]
     )
     path.write_text(
-        path.read_text(encoding="utf-8").replace("decision: accept", "decision: maybe", 1), encoding="utf-8"
+        path.read_text(encoding="utf-8").replace("    decision: accept", "    decision: maybe", 1), encoding="utf-8"
     )
     with pytest.raises(ReviewError, match=r"candidates.yaml:\d+:\d+: E303 unknown decision 'maybe'"):
         apply_decisions(project.curation, project.root)

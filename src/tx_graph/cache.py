@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Errors, Problem
+from .fsio import atomic_write, die_with_parent
 from .model import Analysis, Document, Fact, Figure, Mention, Proposal, Span
 
 __all__ = ["AnalysisCache", "LexiconSlices", "analyse_cached", "key_of_text", "pipeline_version"]
@@ -186,12 +187,9 @@ class AnalysisCache:
 
     def put(self, doc: Document, analysis: Analysis) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self._path(doc.id)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(
-            json.dumps({"key": self.key(doc), "analysis": asdict(analysis)}, ensure_ascii=False), encoding="utf-8"
+        atomic_write(
+            self._path(doc.id), json.dumps({"key": self.key(doc), "analysis": asdict(analysis)}, ensure_ascii=False)
         )
-        tmp.replace(path)
 
 
 def _span(d: dict[str, int]) -> Span:
@@ -278,6 +276,11 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _worker_start(parent: int) -> None:
+    # a killed build must not leave its workers running (and holding its stdout)
+    die_with_parent(parent)
+
+
 def _analyse_in_worker(doc: Document) -> Analysis:
     return _POOL_ANALYSE(_POOL_NLP, doc)
 
@@ -296,7 +299,7 @@ def _analyse_many(nlp: Any, docs: list[Document], analyse: Any, workers: int | N
     global _POOL_NLP, _POOL_ANALYSE
     _POOL_NLP, _POOL_ANALYSE = nlp, analyse
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, _worker_start, (os.getpid(),)) as pool:
             # large chunks keep pickling overhead low; ordered results keep the build deterministic
             return pool.map(_analyse_in_worker, docs, chunksize=max(1, len(docs) // (workers * 8)))
     finally:

@@ -24,17 +24,18 @@ def _paths(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def cmd_build(args: argparse.Namespace) -> int:
     import time
 
-    from .pipeline import build
+    from .pipeline import build, build_lock
 
     start = time.perf_counter()
-    report = build(_paths(args))
-    print(report.summary())
-    if not args.no_explore:
-        from .explore import build_explorer
+    paths = _paths(args)
+    with build_lock(paths, wait=not args.no_wait):  # the pages too: never of another build's store
+        report = build(paths)
+        print(report.summary(), flush=True)
+        if not args.no_explore:
+            from .explore import build_explorer
 
-        paths = _paths(args)
-        index = build_explorer(paths.store, paths.exports / "explorer")
-        print(f"wrote {index}")
+            index = build_explorer(paths.store, paths.exports / "explorer")
+            print(f"wrote {index}")
     print(f"built in {time.perf_counter() - start:.2f}s")
     return 0
 
@@ -105,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--curation", help="folder of curation *.yaml files (default: curation/)")
     p.add_argument("--exports", help="output folder (default: exports/)")
     p.add_argument("--no-explore", action="store_true", help="skip the HTML explorer pages")
+    p.add_argument("--no-wait", action="store_true", help="fail at once if another build is running")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="check the built graph against the SHACL shapes (exit 0/1/2)")
@@ -147,7 +149,7 @@ def _add_optional_commands(sub: argparse._SubParsersAction) -> None:
     """Commands whose modules register themselves (explore, serve, push, evaluate)."""
     from importlib import import_module
 
-    for name in ("explore", "server", "evaluate"):
+    for name in ("explore", "server", "evaluate", "review"):
         try:
             module = import_module(f"tx_graph.{name}")
         except ModuleNotFoundError as exc:

@@ -64,7 +64,7 @@ class Errors:
     E204 = "no entity has the label, alias or id '{value}'"
     E301 = "unknown segmenter '{value}' (valid segmenters: {valid})"
     E302 = "document has {length} characters; the segmenter-based stages read only the first {limit}"
-    E303 = "unknown decision '{value}' (valid: accept, merge: <entity id>, reject, or leave empty to decide later)"
+    E303 = "unknown decision '{value}' (valid: accept, merge <entity id>, reject, or leave empty to decide later)"
     E304 = "merge target '{value}' is not a curated entity id, label or alias"
     E305 = "unknown type '{value}' in an accepted candidate (valid types: {valid})"
     E306 = "accepted candidate '{value}' clashes with curated '{other}' (same id or name); merge it instead"

@@ -85,9 +85,12 @@ def replace(tmp: Path, path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_open(path: Path, mode: str = "wb", **kwargs: Any) -> Iterator[IO[Any]]:
+def atomic_open(path: Path, mode: str = "wb", *, sync: bool = True, **kwargs: Any) -> Iterator[IO[Any]]:
     """``open(path, mode)`` whose content appears at ``path`` only when the block ends
-    without an exception; on an exception the old file stays and the temporary goes."""
+    without an exception; on an exception the old file stays and the temporary goes.
+    ``sync=False`` skips the fsyncs: still whole-or-nothing for a killed process, not
+    for a power cut; for files that are derived and re-checked (explorer pages, whose
+    manifest is written last and synced), where a thousand fsyncs would cost seconds."""
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_open writes whole files: mode 'w' or 'wb', not {mode!r}")
     tmp = temp_path(path)
@@ -95,18 +98,22 @@ def atomic_open(path: Path, mode: str = "wb", **kwargs: Any) -> Iterator[IO[Any]
         with tmp.open(mode, **kwargs) as fh:
             yield fh
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
         _keep_mode(path, tmp)
-        replace(tmp, path)
+        if sync:
+            replace(tmp, path)
+        else:
+            os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
-def atomic_write(path: Path, data: str | bytes, encoding: str = "utf-8") -> Path:
-    """Write ``data`` to ``path`` atomically (see the module docstring)."""
+def atomic_write(path: Path, data: str | bytes, encoding: str = "utf-8", *, sync: bool = True) -> Path:
+    """Write ``data`` to ``path`` atomically (see the module docstring and :func:`atomic_open`)."""
     raw = data.encode(encoding) if isinstance(data, str) else data
-    with atomic_open(path, "wb") as fh:
+    with atomic_open(path, "wb", sync=sync) as fh:
         fh.write(raw)
         kill_point(f"write:{path.name}")  # written to the temporary, not yet renamed
     return path

@@ -347,10 +347,9 @@ def _dictionary_automaton(cache_dir: Path | None) -> Any:
     if automaton is None:
         automaton = _build_dictionary_automaton(cache_dir)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(pickle.dumps(automaton))
-            tmp.replace(path)
+            from .fsio import atomic_write
+
+            atomic_write(path, pickle.dumps(automaton))
     _DICT_AUTOMATA[key] = automaton
     return automaton
 

@@ -5,7 +5,7 @@ the document they were first found in, best score first, each with its evidence 
 empty ``decision:``. A curator sets, per candidate::
 
     decision: accept            # optionally after editing type, label, parent, aliases, id
-    decision: {merge: wuzhen}   # (or `merge: wuzhen`) its surface forms become aliases
+    decision: merge wuzhen      # (or `{merge: wuzhen}`) its surface forms become aliases
     decision: reject            # remembered in the file's `rejected:` list, never proposed again
 
 and, per figure, ``accept`` or ``reject``. The next ``tx-graph build`` (or ``candidates``)
@@ -13,7 +13,10 @@ applies the decisions (:func:`apply_decisions`) by editing curation YAML *as tex
 the curators' comments and order stay: accepted entities and figures are appended to
 ``curation/accepted.yaml``; merged aliases are inserted into the merged entity's own
 ``aliases:`` line. If the edited curation would not load, every edit is rolled back and
-the problems are reported; decisions stay in the queue.
+the problems are reported; decisions stay in the queue. Each applied batch is recorded
+in ``curation/journal/journal.yaml`` (:mod:`tx_graph.journal`), where ``tx-graph undo``
+reverts it. A queue that is not valid YAML is never rewritten: the build and
+``tx-graph candidates`` stop, naming its line and column.
 
 >>> yaml_scalar("一园两区"), yaml_scalar("“金凤凰”引才计划"), yaml_scalar("a: b")
 ('一园两区', '“金凤凰”引才计划', '"a: b"')
@@ -33,6 +36,8 @@ from typing import Any
 import yaml
 
 from .errors import CurationError, Errors, Problem, TxGraphError
+from .fsio import atomic_write, kill_point
+from .journal import Batch, parse_yaml, recover
 from .model import ENTITY_TYPES, Candidate, Document, Figure
 
 __all__ = [
@@ -41,6 +46,9 @@ __all__ = [
     "ReviewError",
     "apply_decisions",
     "read_rejected",
+    "register_cli",
+    "reset_queue",
+    "undo_last",
     "write_candidates",
     "yaml_scalar",
 ]
@@ -51,6 +59,20 @@ ACCEPTED_FILE = "accepted.yaml"
 CURATOR_FIELDS = ("en", "pinyin", "wikidata", "companies", "part_of", "years")
 QUEUE_FILE = "candidates.yaml"
 EVIDENCE_CONTEXT = 24
+# the queue's header: each `decision:` line exactly as a curator may write it (valid YAML)
+HEADER = [
+    "# Review queue written by `tx-graph candidates`: names and figures found in the corpus",
+    "# that curation does not have yet, best first, grouped by the document they were first",
+    "# found in. For each one set its `decision:` line to one of",
+    "#   decision: accept         (edit type / label / parent / aliases / id first if needed)",
+    "#   decision: merge wuzhen   (wuzhen: an id, label or alias of a curated entity; the",
+    "#                             surface forms become its aliases)",
+    "#   decision: reject         (remembered under `rejected:`, never proposed again)",
+    "# and run `tx-graph build`: decisions are applied to the curation YAML (accepted",
+    "# entities and figures are appended to curation/accepted.yaml), leave this queue and",
+    "# are recorded in curation/journal/journal.yaml; `tx-graph undo` reverts the last batch.",
+    f"# Types: {', '.join(sorted(ENTITY_TYPES))}.",
+]
 MAX_EVIDENCE = 3
 
 
@@ -108,28 +130,16 @@ def write_candidates(
     documents: Sequence[Document],
     root: Path | None = None,
 ) -> Path:
-    """Write the review queue, keeping the file's ``rejected:`` memory."""
-    rejected = _read(path).get("rejected") or [] if path.is_file() else []
+    """Write the review queue, keeping the file's ``rejected:`` memory (a queue that does
+    not parse stops here: rewriting it would lose the curators' decisions)."""
+    rejected = _read(path, _rel(path, root)).get("rejected") or [] if path.is_file() else []
     docs = {d.id: d for d in documents}
     order = {d.id: i for i, d in enumerate(documents)}
     groups: dict[str, list[Candidate]] = {}
     for c in candidates:
         first = min(c.mentions, key=lambda p: (order.get(p.doc_id, 1 << 30), p.span.start)) if c.mentions else None
         groups.setdefault(first.doc_id if first else "", []).append(c)
-    lines = [
-        "# Review queue written by `tx-graph candidates`: names and figures found in the corpus",
-        "# that curation does not have yet, best first, grouped by the document they were first",
-        "# found in. For each one set `decision:` to",
-        "#   accept            (edit type / label / parent / aliases / id first if needed)",
-        "#   merge: <entity>   (an id, label or alias of a curated entity: the surface forms",
-        "#                      become its aliases)",
-        "#   reject            (remembered under `rejected:`, never proposed again)",
-        "# and run `tx-graph build`: decisions are applied to the curation YAML (accepted",
-        "# entities and figures are appended to curation/accepted.yaml) and leave this queue.",
-        f"# Types: {', '.join(sorted(ENTITY_TYPES))}.",
-        "",
-        "candidates:",
-    ]
+    lines = [*HEADER, "", "candidates:"]
     for doc_id in sorted(groups, key=lambda d: order.get(d, 1 << 30)):
         title = docs[doc_id].title if doc_id in docs else ""
         lines.append(f"  # ---- {doc_id} {title}".rstrip())
@@ -144,8 +154,7 @@ def write_candidates(
     for r in rejected:
         if isinstance(r, dict):
             lines.append("  - {" + ", ".join(f"{k}: {yaml_scalar(v)}" for k, v in r.items()) + "}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    atomic_write(path, "\n".join(lines) + "\n")
     return path
 
 
@@ -194,12 +203,23 @@ def _figure_lines(f: Figure, docs: dict[str, Document]) -> list[str]:
 # ---------------------------------------------------------------- reading decisions
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return {}
-    return data if isinstance(data, dict) else {}
+def _rel(path: Path, root: Path | None) -> str:
+    if root is not None:
+        with contextlib.suppress(ValueError):
+            return path.resolve().relative_to(root.resolve()).as_posix()
+    return path.name
+
+
+def _read(path: Path, rel: str | None = None) -> dict[str, Any]:
+    """The queue's content; :class:`~tx_graph.errors.CurationError` (``file:line:column``)
+    if it is not valid YAML or not a mapping: such a file is never rewritten."""
+    rel = rel or path.name
+    data = parse_yaml(path, rel, "the review queue") or {}
+    if not isinstance(data, dict):
+        found = type(data).__name__
+        message = f"the review queue must be a mapping (candidates:, figures:, rejected:), found {found}"
+        raise CurationError([Problem(rel, 1, 1, "E003", message + f"; {rel} was not changed")])
+    return data
 
 
 def read_rejected(path: Path) -> list[str]:
@@ -262,9 +282,12 @@ def _positions(path: Path) -> dict[str, list[dict[str, tuple[int, int]]]]:
     return out
 
 
+_MERGE = re.compile(r"^merge(?:\s+|\s*:\s*)(\S.*)$")
+
+
 def read_decisions(path: Path, rel: str | None = None) -> Decisions:
     out = Decisions(rel=rel or path.name)
-    data = _read(path)
+    data = _read(path, rel)
     positions = _positions(path)
     for section in ("candidates", "figures"):
         for item, at in zip(data.get(section) or [], positions.get(section, []), strict=False):
@@ -278,12 +301,8 @@ def read_decisions(path: Path, rel: str | None = None) -> Decisions:
             out.pending.append(item)
         elif isinstance(decision, dict) and "merge" in decision:
             out.merge.append((item, str(decision["merge"])))
-        elif isinstance(decision, str) and decision.strip().startswith("merge"):
-            target = decision.strip()[len("merge") :].lstrip(": ").strip()
-            if target:
-                out.merge.append((item, target))
-            else:
-                out.problems.append(out.problem(item, "decision", "E303", Errors.E303.format(value=decision)))
+        elif isinstance(decision, str) and (m := _MERGE.match(decision.strip())):
+            out.merge.append((item, m.group(1).strip()))
         elif str(decision).strip() == "accept":
             out.accept.append(item)
         elif str(decision).strip() == "reject":
@@ -316,31 +335,30 @@ def apply_decisions(curation_dir: Path, root: Path | None = None) -> list[str]:
     from .curation import SLUG, load_curation, resolve_name
 
     queue = curation_dir / QUEUE_FILE
+    said = recover(curation_dir)  # a batch a kill interrupted is undone first, then applied again
     if not queue.is_file():
-        return []
-    rel = queue.name
-    if root is not None:
-        with contextlib.suppress(ValueError):
-            rel = queue.resolve().relative_to(root.resolve()).as_posix()
+        return said
+    rel = _rel(queue, root)
     decisions = read_decisions(queue, rel)
     if decisions.problems:
         raise ReviewError(decisions.problems)
     if not decisions.any:
-        return []
+        return said
     curation = load_curation(curation_dir, root)
-    snapshots: dict[Path, str | None] = {}
+    batch = Batch(curation_dir)
+    snapshots = batch.before
 
     def edit(path: Path, text: str) -> None:
-        if path not in snapshots:
-            snapshots[path] = path.read_text(encoding="utf-8") if path.is_file() else None
-        path.write_text(text, encoding="utf-8")
+        batch.save(path)  # the old text is journalled before the file changes
+        atomic_write(path, text)
+        kill_point("review.edit")
 
-    done: list[str] = []
+    done: list[str] = said
     problems: list[Problem] = []
     used_names = {n for e in curation.entities.values() for n in (*e.names, e.id)}
     accepted_file = curation_dir / ACCEPTED_FILE
     today = date.today().isoformat()
-    batch = {str(item.get("label", "")) for item in decisions.accept}
+    accepting = {str(item.get("label", "")) for item in decisions.accept}
     for item in decisions.accept:
         label, etype, ident = (
             str(item.get("label", "")).strip(),
@@ -363,7 +381,7 @@ def apply_decisions(curation_dir: Path, root: Path | None = None) -> list[str]:
             problems.append(decisions.problem(item, key, "E306", message))
             continue
         parent = item.get("parent")
-        if parent and resolve_name(str(parent), curation) is None and str(parent) not in batch:
+        if parent and resolve_name(str(parent), curation) is None and str(parent) not in accepting:
             parent = None  # an unknown parent would make curation invalid; the curator can add it
         evidence = (item.get("evidence") or [""])[0]
         lines = [f"  - id: {ident}", f"    type: {etype}", f"    label: {yaml_scalar(label)}"]
@@ -420,12 +438,12 @@ def apply_decisions(curation_dir: Path, root: Path | None = None) -> list[str]:
             f"accepted figure {item.get('indicator')} {item.get('period')} {item.get('value')}{item.get('unit')}"
         )
     if problems:
-        _restore(snapshots)
+        batch.restore()
         raise ReviewError(problems)
     try:
         load_curation(curation_dir, root)
     except CurationError as exc:
-        _restore(snapshots)
+        batch.restore()
         raise ReviewError(exc.problems) from exc
     # the queue keeps what is undecided; rejections are remembered
     data = _read(queue)
@@ -438,7 +456,9 @@ def apply_decisions(curation_dir: Path, root: Path | None = None) -> list[str]:
         key += f"|{item.get('value')}{item.get('unit')}"
         rejected.append({"figure": key, "date": today})
         done.append(f"rejected figure {key}")
+    batch.save(queue)
     _rewrite_queue(queue, decisions, rejected)
+    batch.finish(done)
     return done
 
 
@@ -449,14 +469,6 @@ def _read_text(path: Path, snapshots: dict[Path, str | None]) -> str:
         "# Entities and figures accepted from the review queue (curation/candidates.yaml).\n"
         "# Written by tx-graph when a curator accepts a candidate; edit freely like any curation file.\n"
     )
-
-
-def _restore(snapshots: dict[Path, str | None]) -> None:
-    for path, text in snapshots.items():
-        if text is None:
-            path.unlink(missing_ok=True)
-        else:
-            path.write_text(text, encoding="utf-8")
 
 
 def _append_to_section(text: str, key: str, entry: list[str]) -> str:
@@ -535,8 +547,7 @@ def _add_aliases(text: str, entity_id: str, new: list[str]) -> str:
 
 def _rewrite_queue(queue: Path, decisions: Decisions, rejected: list[dict[str, Any]]) -> None:
     """The queue without the decided entries, in the layout it was written in."""
-    header = [ln for ln in queue.read_text(encoding="utf-8").splitlines() if ln.startswith("#")][:11]
-    lines = [*header, "", "candidates:" if decisions.pending else "candidates: []"]
+    lines = [*HEADER, "", "candidates:" if decisions.pending else "candidates: []"]
     for item in decisions.pending:
         lines += _entry_lines(item)
     lines += ["", "figures:" if decisions.pending_figures else "figures: []"]
@@ -545,7 +556,7 @@ def _rewrite_queue(queue: Path, decisions: Decisions, rejected: list[dict[str, A
     lines += ["", "# Rejected by a curator: never proposed again.", "rejected:" if rejected else "rejected: []"]
     for r in rejected:
         lines.append("  - {" + ", ".join(f"{k}: {yaml_scalar(v)}" for k, v in r.items()) + "}")
-    queue.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    atomic_write(queue, "\n".join(lines) + "\n")
 
 
 def _entry_lines(item: dict[str, Any]) -> list[str]:
@@ -563,3 +574,46 @@ def _entry_lines(item: dict[str, Any]) -> list[str]:
             out.append(f"{lead}{key}: {yaml_scalar(value)}")
     out.append("    decision:")
     return out
+
+
+# ---------------------------------------------------------------- undo
+
+
+def reset_queue(queue: Path) -> None:
+    """The queue with every decision emptied: after an undo the decisions come back as
+    open candidates for the curator to decide again (not to be applied again unseen)."""
+    data = _read(queue)
+    keep = Decisions(
+        pending=[i for i in data.get("candidates") or [] if isinstance(i, dict)],
+        pending_figures=[i for i in data.get("figures") or [] if isinstance(i, dict)],
+    )
+    _rewrite_queue(queue, keep, [r for r in data.get("rejected") or [] if isinstance(r, dict)])
+
+
+def undo_last(curation_dir: Path, *, force: bool = False) -> list[str]:
+    """Revert the newest batch of applied decisions (see :func:`tx_graph.journal.undo`)."""
+    from .journal import undo
+
+    entry = undo(curation_dir, reset_queue, force=force)
+    return [f"undid batch {entry['id']} of {entry['date']}:", *(f"  {line}" for line in entry.get("done", []))]
+
+
+def register_cli(sub: Any) -> None:
+    """``tx-graph undo [--force]``."""
+    p = sub.add_parser("undo", help="revert the last batch of review decisions applied (curation/journal/)")
+    p.add_argument("--curation", help="folder of curation *.yaml files (default: curation/)")
+    p.add_argument("--force", action="store_true", help="revert even files edited since the batch")
+    p.set_defaults(func=_cmd_undo)
+
+
+def _cmd_undo(args: Any) -> int:
+    from .config import Paths
+
+    paths = Paths.at(
+        Path(args.root) if getattr(args, "root", None) else None,
+        curation=Path(args.curation) if args.curation else None,
+    )
+    for line in undo_last(paths.curation, force=args.force):
+        print(line)
+    print("the decisions are open again in candidates.yaml")
+    return 0

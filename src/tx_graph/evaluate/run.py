@@ -329,7 +329,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     argv = " ".join(a for a in sys.argv[1:] if a != "--errors")
     text = report(ev, f"tx-graph {argv}".strip())
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        from ..fsio import atomic_write
+
+        atomic_write(Path(args.output), text)
         print(f"wrote {args.output}")
     else:
         print(text)

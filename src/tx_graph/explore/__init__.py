@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import TxGraphError
+from ..fsio import atomic_write, die_with_parent, kill_point
 
 if TYPE_CHECKING:
     from ..api import KnowledgeGraph
@@ -106,9 +107,9 @@ def generate(store: Path | str | KnowledgeGraph, out: Path | str, *, workers: in
     stats.timings["query"] = time.perf_counter() - start
     out.mkdir(parents=True, exist_ok=True)
     state.forget()
-    (out / MARKER).write_text(
+    atomic_write(
+        out / MARKER,
         "written by tx-graph explore; files in this folder that it no longer writes are removed on rebuild\n",
-        encoding="utf-8",
     )
     files = _write_site(data, out, stats, state, workers)
     _remove_stale(out, set(files))
@@ -175,8 +176,7 @@ class _Writer:
                     return
             except OSError:
                 pass
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(raw)
+        atomic_write(path, raw, sync=False)  # see atomic_open: the state file, written last, is synced
         self.written += 1
 
 
@@ -254,9 +254,10 @@ def _write_site(
         # busy each core really is
         counter = ctx.Value("i", 0)
         receiver, sender = ctx.Pipe(duplex=False)
-        child = ctx.Process(target=_child, args=(site, jobs, counter, out, state, sender), daemon=True)
+        child = ctx.Process(target=_child, args=(site, jobs, counter, out, state, sender, os.getpid()), daemon=True)
         child.start()
         sender.close()
+        kill_point("explore.forked")
     else:
         counter = None
     try:
@@ -307,9 +308,10 @@ def _take(jobs: list[Job], counter: Any) -> Iterator[Job]:
         yield jobs[i]
 
 
-def _child(site: Any, jobs: list[Job], counter: Any, out: Path, state: Any, sender: Any) -> None:
+def _child(site: Any, jobs: list[Job], counter: Any, out: Path, state: Any, sender: Any, parent: int) -> None:
     import traceback
 
+    die_with_parent(parent)  # a killed build must not leave this process holding its stdout
     try:
         writer = _Writer(out, state.files)
         before = set(state.memo.used)
@@ -388,7 +390,7 @@ def _copy_assets(target: Path) -> None:
     """vis-network from the installed pyvis, and the explorer's own script and style."""
     target.mkdir(parents=True, exist_ok=True)
     for rel, text in _assets():
-        (target / rel.removeprefix("assets/")).write_text(text, encoding="utf-8")
+        atomic_write(target / rel.removeprefix("assets/"), text)
 
 
 def _search_index(data: ExplorerData, memo: Memo | None = None) -> str:

@@ -128,6 +128,6 @@ class State:
             "files": files,
             "memo": self.memo.used,
         }
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        tmp.replace(self.path)
+        from ..fsio import atomic_write
+
+        atomic_write(self.path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
