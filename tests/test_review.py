@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import resource
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -254,3 +259,116 @@ def test_a_new_report_in_traditional_characters_is_proposed_with_its_figures(tmp
     assert any("榮星村" in e for e in got["荣星村"]["evidence"])
     figures = {(f["indicator"], f["period"], str(f["value"]), f["kind"]) for f in data["figures"]}
     assert {("gdp", 2020, "45.2", "actual"), ("gdp", 2017, "96.67", "actual")} <= figures
+
+
+# ---------------------------------------------------------------- issue 12: nothing a curator writes is lost
+
+
+def _cli(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``tx-graph --root ROOT ARGS`` in its own process (so it can be killed like a real one)."""
+    environ = {**os.environ, "PYTHONPATH": str(ROOT / "src"), **env}
+    return subprocess.run(
+        [sys.executable, "-m", "tx_graph.cli", "--root", str(root), *args],
+        capture_output=True, text=True, env=environ, timeout=600, check=False,
+    )
+
+
+def test_invalid_decision_yaml_is_not_rewritten(project: Paths, capsys: pytest.CaptureFixture[str]) -> None:
+    decide(project, "桐贸贷", "reject")
+    assert main(["--root", str(project.root), "build", "--no-explore"]) == 0
+    path = project.curation / "candidates.yaml"
+    # what the old header invited: `merge: <entity>` after `decision:`, which is not YAML
+    decide(project, "外贸联办", "merge: waimao")
+    before = path.read_bytes()
+    row = next(n for n, ln in enumerate(before.decode().splitlines(), 1) if "decision: merge: waimao" in ln)
+    capsys.readouterr()
+    assert main(["--root", str(project.root), "build", "--no-explore"]) == 1
+    err = capsys.readouterr().err
+    assert f"curation/candidates.yaml:{row}:" in err and "E002 YAML syntax error in the review queue" in err
+    assert "write `decision: merge <entity>`" in err and "was not changed" in err
+    assert main(["--root", str(project.root), "candidates"]) == 1
+    assert path.read_bytes() == before  # decisions and the rejected list are still there
+    assert yaml.safe_load(before.decode().replace("merge: waimao", "merge waimao"))["rejected"][0]["label"] == "桐贸贷"
+    assert "外贸联办" not in load_curation(project.curation).entities["waimao"].aliases
+
+
+def test_merge_is_written_as_the_queue_header_shows_it(project: Paths) -> None:
+    path = project.curation / "candidates.yaml"
+    header = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.startswith("#")]
+    shown = next(ln for ln in header if "decision: merge" in ln).split("(")[0].strip("# ").strip()
+    assert shown == "decision: merge wuzhen"
+    assert yaml.safe_load(shown) == {"decision": "merge wuzhen"}
+    decide(project, "外贸联办", "merge waimao")
+    decide(project, "桐贸贷", "merge:waimao")  # valid YAML too (no space after the colon): accepted
+    report = build(project, exports=False)
+    assert sum("into waimao" in line for line in report.reviewed) == 2
+    assert {"外贸联办", "桐贸贷"} <= set(load_curation(project.curation).entities["waimao"].aliases)
+
+
+def test_applied_decisions_are_journalled_and_can_be_undone(
+    project: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    queue_path, policies = project.curation / "candidates.yaml", project.curation / "policies.yaml"
+    policies_before = policies.read_text(encoding="utf-8")
+    decide(project, "外贸联办", "merge waimao")
+    decide(project, "桐贸贷", "reject")
+    build(project, exports=False)
+    journal = yaml.safe_load((project.curation / "journal" / "journal.yaml").read_text(encoding="utf-8"))
+    (entry,) = journal["entries"]
+    assert entry["done"] == ["merged 外贸联办, “外贸联办” into waimao (policies.yaml)", "rejected 桐贸贷"]
+    files = {f["file"]: f for f in entry["files"]}
+    assert set(files) == {"policies.yaml", "candidates.yaml"}
+    assert "+    aliases: [外贸联办, “外贸联办”]" in files["policies.yaml"]["diff"]
+    assert "@@ -" in files["policies.yaml"]["diff"]  # line numbers of the change
+    assert main(["--root", str(project.root), "undo"]) == 0
+    assert "undid batch" in capsys.readouterr().out
+    assert policies.read_text(encoding="utf-8") == policies_before
+    data = queue(project)
+    assert {"外贸联办", "桐贸贷"} <= {c["label"] for c in data["candidates"]}
+    assert all(c["decision"] is None for c in data["candidates"]) and data["rejected"] == []
+    assert build(project, exports=False).reviewed == []  # undone decisions are not applied again unseen
+    assert main(["--root", str(project.root), "undo"]) == 1
+    assert "nothing to undo" in capsys.readouterr().err
+    assert queue_path.is_file()
+
+
+def test_undo_refuses_files_edited_since(project: Paths, capsys: pytest.CaptureFixture[str]) -> None:
+    decide(project, "外贸联办", "merge waimao")
+    build(project, exports=False)
+    policies = project.curation / "policies.yaml"
+    edited = policies.read_text(encoding="utf-8") + "# a curator's later note\n"
+    policies.write_text(edited, encoding="utf-8")
+    assert main(["--root", str(project.root), "undo"]) == 1
+    assert "policies.yaml changed since it was applied" in capsys.readouterr().err
+    assert policies.read_text(encoding="utf-8") == edited
+
+
+def test_kill_during_queue_write_keeps_curators_file(project: Paths) -> None:
+    path = project.curation / "candidates.yaml"
+    decide(project, "桐贸贷", "reject")
+    decide(project, "外贸联办", "merge waimao")
+    before = path.read_bytes()
+    # the disk fills up while the queue is rewritten: the write fails a kilobyte in
+    limited = subprocess.run(
+        [sys.executable, "-c", "from tx_graph.review import apply_decisions; import sys, pathlib; "
+         "apply_decisions(pathlib.Path(sys.argv[1]))", str(project.curation)],
+        capture_output=True, text=True, timeout=300, check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        preexec_fn=lambda: (signal.signal(signal.SIGXFSZ, signal.SIG_IGN),
+                            resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))),
+    )
+    assert limited.returncode != 0 and "File too large" in limited.stderr
+    assert path.read_bytes() == before
+    # killed (kill -9) with the new queue written but not yet in place, then killed
+    # right after the first curation edit: each time the next build applies the batch whole
+    for point in ("write:curation/candidates.yaml", "review.edit"):
+        killed = _cli(project.root, "build", "--no-explore", TX_GRAPH_KILL_AT=point)
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
+        assert yaml.safe_load(path.read_text(encoding="utf-8"))["rejected"] == []
+        assert path.read_bytes() == before
+    done = _cli(project.root, "build", "--no-explore")
+    assert done.returncode == 0, done.stderr
+    assert "rolled back" in done.stdout
+    assert [r["label"] for r in queue(project)["rejected"]] == ["桐贸贷"]
+    aliases = load_curation(project.curation).entities["waimao"].aliases
+    assert aliases.count("外贸联办") == 1

@@ -115,7 +115,7 @@ def atomic_write(path: Path, data: str | bytes, encoding: str = "utf-8", *, sync
     raw = data.encode(encoding) if isinstance(data, str) else data
     with atomic_open(path, "wb", sync=sync) as fh:
         fh.write(raw)
-        kill_point(f"write:{path.name}")  # written to the temporary, not yet renamed
+        kill_point(f"write:{path.parent.name}/{path.name}")  # written to the temporary, not yet renamed
     return path
 
 
