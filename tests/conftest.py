@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,3 +39,42 @@ def kg(built: tuple[Paths, BuildReport]) -> Iterator[KnowledgeGraph]:
     graph = KnowledgeGraph(open_store(paths.store))
     yield graph
     graph.close()
+
+
+SMALL_CORPUS = """\
+2018年濮院镇政府工作报告
+各位代表:现在我代表镇人民政府作报告。 一、2017年工作回顾 全年实现地区生产总值96.67亿元。\
+深化“外贸证照联办”改革,“外贸联办”改革成效明显。
+"""
+
+
+def _small_project(root: Path, villages: int = 0) -> Paths:
+    """A project of one invented report and a few curated entities (plus ``villages``
+    invented villages, for explorers with enough pages to fork a worker), built in seconds."""
+    import shutil
+
+    (root / "curation").mkdir(parents=True)
+    (root / "corpus").mkdir()
+    places = [
+        "entities:",
+        "  - id: tongxiang\n    type: county-city\n    label: 桐乡市",
+        "  - id: puyuan\n    type: town\n    label: 濮院镇\n    parent: 桐乡市",
+        *(f"  - id: village-{i}\n    type: village\n    label: 试验{i}村\n    parent: 濮院镇" for i in range(villages)),
+    ]
+    (root / "curation" / "places.yaml").write_text("\n".join(places) + "\n", encoding="utf-8")
+    (root / "curation" / "policies.yaml").write_text(
+        "entities:\n  - id: waimao\n    type: policy\n    label: 外贸证照联办\n", encoding="utf-8"
+    )
+    (root / "curation" / "indicators.yaml").write_text(
+        "indicators:\n  - id: gdp\n    label: 地区生产总值\n", encoding="utf-8"
+    )
+    (root / "corpus" / "report.txt").write_text(SMALL_CORPUS, encoding="utf-8")
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    (root / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    return Paths.at(root)
+
+
+@pytest.fixture
+def small_project(tmp_path: Path) -> Callable[..., Paths]:
+    """``small_project(villages=0)``: a fresh invented project in ``tmp_path`` (see _small_project)."""
+    return lambda villages=0: _small_project(tmp_path / "project", villages)

@@ -294,7 +294,8 @@ def commit(folder: Path, steps: list[list[str]]) -> None:
     done in order, then the record is removed. :func:`finish_commit` redoes an
     interrupted one. Each step is idempotent: ``["unlink", path]``, ``["replace", src,
     dst]`` (done when ``src`` is gone) and ``["link", link, target]``; paths are relative
-    to ``folder``."""
+    to ``folder``. A roll-forward redoes every step, so an ``unlink`` must name a file no
+    later step (nor anything before the record is removed) writes."""
     atomic_write(folder / COMMIT, json.dumps({"steps": steps}, ensure_ascii=False, indent=1) + "\n")
     kill_point("commit.start")
     _run_steps(folder, steps)
@@ -328,7 +329,10 @@ def _run_steps(folder: Path, steps: list[list[str]]) -> None:
             link = folder / args[0]
             if not (link.is_symlink() and os.readlink(link) == args[1]):
                 if link.is_dir() and not link.is_symlink():  # a store from before stores had generations
-                    os.replace(link, link.with_name(f"{link.name}.d") / f"old-{time.time_ns()}")
+                    aside = link.with_name(f"{link.name}.d")
+                    aside.mkdir(exist_ok=True)
+                    os.replace(link, aside / f"old-{time.time_ns()}")
+                    kill_point("commit.legacy")
                 point_link(link, args[1])
         else:
             raise ValueError(f"{folder / COMMIT}: unknown step {action!r}")

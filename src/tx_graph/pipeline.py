@@ -223,8 +223,7 @@ def _build(paths: Paths, exports: bool) -> BuildReport:
         commit(
             exports_dir,
             [
-                ["unlink", EXPLORER_STATE],
-                ["unlink", STAMP],
+                ["unlink", EXPLORER_STATE],  # the pages say they are complete only once redone
                 ["link", rel(paths.store), link_target(paths.store, generation)],
                 *(["replace", rel(pending_path(p)), rel(p)] for p in written.values()),
                 ["replace", rel(pending_path(exports_dir / STAMP)), STAMP],

@@ -139,7 +139,8 @@ def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
         lock = BuildLock(path.parent)
         if not BuildLock.held_here(path.parent) and lock.try_enter():
             try:
-                finish_commit(path.parent)
+                if finish_commit(path.parent):
+                    remove_old_generations(path)
             finally:
                 lock.__exit__(None, None, None)
     path = _fallback(path)
