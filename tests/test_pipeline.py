@@ -164,3 +164,21 @@ def test_concurrent_builds_do_not_crash(small_project: Callable[..., Paths], tmp
     for line in waited:
         assert f"waiting for the build lock {paths.exports / '.build.lock'}: held by pid {os.getpid()}" in line
     assert check_agree(paths) == {1, 2}
+
+
+def test_page_workers_die_with_parent(small_project: Callable[..., Paths]) -> None:
+    """`tx-graph build | cat` returns after the build is killed while a page worker runs."""
+    if (os.cpu_count() or 1) < 2 or sys.platform != "linux":
+        import pytest
+
+        pytest.skip("the explorer forks a page worker only on Linux with two cores")
+    paths = small_project(villages=60)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "TX_GRAPH_KILL_AT": "explore.forked"}
+    command = [sys.executable, "-m", "tx_graph.cli", "--root", str(paths.root), "build"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    out, _ = proc.communicate(timeout=300)  # EOF only once every process holding the pipe is gone
+    assert proc.returncode == -signal.SIGKILL, out.decode()
+    assert b"wrote" in out and (paths.exports / "explorer").is_dir()
+    assert not (paths.exports / "explorer" / STATE).exists()  # pages not claimed complete
+    # the worker was killed with its parent, not left to render the pages it had been given
+    assert len(list((paths.exports / "explorer").rglob("*.html"))) < 30
