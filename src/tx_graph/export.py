@@ -351,7 +351,9 @@ def stamp_matches(exports: Path, stamp: str, *, need_exports: bool) -> dict[str,
     store = exports / "store"
     if not store.is_dir() or not any(store.iterdir()):
         return None
-    if "store" in record and (not store.is_symlink() or Path(os.readlink(store)).name != record["store"]):
+    # the store generation the stamp was written with (a folder copied without its link
+    # holds a plain store: it is taken as it is)
+    if "store" in record and store.is_symlink() and Path(os.readlink(store)).name != record["store"]:
         return None
     files = record.get("files", {})
     if need_exports and not files:

@@ -12,6 +12,7 @@ being moved aside), opens the newest complete generation instead.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -136,13 +137,14 @@ def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
     if (path.parent / COMMIT).exists():
         # a build was killed while putting its results in place: finish it, unless a
         # build is running now (then it is that build's own commit, under way)
-        lock = BuildLock(path.parent)
-        if not BuildLock.held_here(path.parent) and lock.try_enter():
-            try:
-                if finish_commit(path.parent):
-                    remove_old_generations(path)
-            finally:
-                lock.__exit__(None, None, None)
+        with contextlib.suppress(OSError):  # a read-only exports folder: open what is there
+            lock = BuildLock(path.parent)
+            if not BuildLock.held_here(path.parent) and lock.try_enter():
+                try:
+                    if finish_commit(path.parent):
+                        remove_old_generations(path)
+                finally:
+                    lock.__exit__(None, None, None)
     path = _fallback(path)
     if not path.is_dir() or not any(path.iterdir()):
         raise StoreError(Errors.E202.format(path=path))
