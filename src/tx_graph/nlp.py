@@ -171,7 +171,9 @@ def _pos_tokenizer(tokenizer: Any, cache_dir: Path | None) -> Any:
             table = None
     if table is None:
         built = jieba.posseg.POSTokenizer(tokenizer)
-        path.write_bytes(marshal.dumps(built.word_tag_tab))
+        from .fsio import atomic_write
+
+        atomic_write(path, marshal.dumps(built.word_tag_tab))
         return built
     pos = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
     pos.tokenizer = tokenizer
