@@ -147,8 +147,11 @@ class Batch:
         for path, old in self.before.items():
             new = _read(path)
             rel = path.relative_to(self.curation_dir).as_posix()
+            # lines stripped of trailing blanks, so the journal can show the diff as a
+            # YAML literal block (an empty context line stays an empty line)
             diff = "".join(
-                difflib.unified_diff(
+                line.rstrip() + "\n"
+                for line in difflib.unified_diff(
                     (old or "").splitlines(keepends=True),
                     (new or "").splitlines(keepends=True),
                     f"{rel} (before)",
