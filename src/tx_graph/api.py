@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from .errors import Errors, QueryError, StoreError, TxGraphError
-from .query import QueryResult, run_query
+from .query import DEFAULT_TIMEOUT, QueryResult, check_query, run_query
 from .vocab import BASE, PREFIXES
 
 if TYPE_CHECKING:
@@ -127,19 +127,31 @@ class EntityView:
 
 
 class KnowledgeGraph:
-    """A built graph, embedded (``store``) or remote (``endpoint``)."""
+    """A built graph, embedded (``store``) or remote (``endpoint``).
 
-    def __init__(self, store: ox.Store | None = None, *, endpoint: str | None = None, timeout: float = 30.0) -> None:
+    ``timeout`` bounds every query, embedded or remote (``None``: no bound); ``SERVICE``
+    is refused unless ``allow_service`` (it makes this process send HTTP requests)."""
+
+    def __init__(
+        self,
+        store: ox.Store | None = None,
+        *,
+        endpoint: str | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        allow_service: bool = False,
+    ) -> None:
         if (store is None) == (endpoint is None):
             raise TxGraphError("give exactly one of store or endpoint")
         self._store = store
         self.endpoint = endpoint
         self.timeout = timeout
+        self.allow_service = allow_service
 
     # ------------------------------------------------------------ raw SPARQL
     def query(self, sparql: str) -> QueryResult:
         if self._store is not None:
-            return run_query(self._store, sparql)
+            return run_query(self._store, sparql, timeout=self.timeout, allow_service=self.allow_service)
+        check_query(sparql, allow_service=self.allow_service)
         return self._remote_query(sparql)
 
     def select(self, sparql: str) -> list[dict[str, Any]]:
@@ -166,7 +178,7 @@ class KnowledgeGraph:
         loopback = host in ("localhost", "::1") or host.startswith("127.")
         handlers = [urllib.request.ProxyHandler({})] if loopback else []
         try:
-            with urllib.request.build_opener(*handlers).open(request, timeout=self.timeout) as response:
+            with urllib.request.build_opener(*handlers).open(request, timeout=self.timeout or None) as response:
                 content_type = response.headers.get("Content-Type", "")
                 payload = response.read()
         except urllib.error.HTTPError as exc:
@@ -174,6 +186,8 @@ class KnowledgeGraph:
             raise QueryError(f"endpoint {self.endpoint} answered {exc.code}: {answer}") from exc
         except urllib.error.URLError as exc:
             raise StoreError(f"cannot reach endpoint {self.endpoint}: {exc.reason}") from exc
+        except TimeoutError as exc:
+            raise QueryError("E209 " + Errors.E209.format(seconds=self.timeout)) from exc
         if "n-triples" in content_type:
             # parse() yields quads (in the default graph); results carry triples, as embedded
             quads = ox.parse(payload, ox.RdfFormat.N_TRIPLES)
@@ -205,7 +219,7 @@ class KnowledgeGraph:
 
     def entity(self, name_or_iri: str) -> EntityView:
         iri = name_or_iri if name_or_iri.startswith("http") else self.resolve(name_or_iri)
-        node = f"<{iri}>"
+        node = _iri(iri)
         label_rows = self.select(
             f"SELECT ?p ?l (LANG(?l) AS ?lang) WHERE {{ {node} ?p ?l . VALUES ?p {{ skos:prefLabel skos:altLabel }} }}"
         )
@@ -341,7 +355,35 @@ def _most_specific(types: list[str]) -> str:
 
 
 def _string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """``text`` as a SPARQL string literal: N-Triples escaping (quotes, backslashes, line
+    breaks, control characters), which SPARQL reads the same way."""
+    return str(ox.Literal(text))
+
+
+# IRIREF excludes these (SPARQL 1.1 grammar [139]); with any of them a value could close
+# the <…> and go on as SPARQL
+_NOT_IN_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20]')
+
+
+def _iri(value: str) -> str:
+    """``<value>`` for SPARQL, or :class:`QueryError` if ``value`` is not one IRI.
+
+    >>> _iri("https://w3id.org/tx-graph/id/wuzhen")
+    '<https://w3id.org/tx-graph/id/wuzhen>'
+    >>> _iri("http://x> . SERVICE <http://evil> {")
+    Traceback (most recent call last):
+    ...
+    tx_graph.errors.QueryError: E210 'http://x> . SERVICE <http://evil> {' is not a valid IRI ('>' at position 9 \
+cannot occur in an IRI); expected an absolute IRI such as https://w3id.org/tx-graph/id/wuzhen
+    """
+    bad = _NOT_IN_IRI.search(value)
+    if bad:
+        reason = f"{bad.group()!r} at position {bad.start() + 1} cannot occur in an IRI"
+        raise QueryError("E210 " + Errors.E210.format(value=value, reason=reason))
+    try:
+        return str(ox.NamedNode(value))
+    except ValueError as exc:
+        raise QueryError("E210 " + Errors.E210.format(value=value, reason=str(exc))) from exc
 
 
 def load(path: str | Path | None = None, *, endpoint: str | None = None) -> KnowledgeGraph:

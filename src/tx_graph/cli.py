@@ -55,7 +55,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
     paths = _paths(args)
     sparql = read_query(args.query, paths.root / "queries")
-    result = run_query(open_store(paths.store), sparql)
+    result = run_query(open_store(paths.store), sparql, timeout=args.timeout or None, allow_service=args.allow_service)
     print(format_result(result, args.format))
     return 0
 
@@ -64,6 +64,7 @@ def cmd_entity(args: argparse.Namespace) -> int:
     from .api import load
 
     kg = load(str(_paths(args).store))
+    kg.timeout = args.timeout or None
     print(kg.entity(args.name).describe())
     return 0
 
@@ -89,6 +90,14 @@ def cmd_candidates(args: argparse.Namespace) -> int:
     for problem in prepared.problems:
         print(f"warning: {problem}")
     return 0
+
+
+def _timeout_option(p: argparse.ArgumentParser) -> None:
+    from .query import DEFAULT_TIMEOUT
+
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                   help=f"seconds a query may run before it is given up (default {DEFAULT_TIMEOUT:g}; 0 = none); "
+                        "Ctrl-C also ends it")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -118,11 +127,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--format", "-f", default="table", choices=("table", "csv", "tsv", "json"))
     p.add_argument("--exports", help="folder holding store/ (default: exports/)")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let SERVICE clauses make this process query other servers (refused by default)")
+    _timeout_option(p)
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("entity", help="describe one entity: labels, types, places, mentions, definitions")
-    p.add_argument("name", help="zh label, alias or id")
+    p.add_argument("name", help="zh label, alias, id or IRI")
     p.add_argument("--exports", help="folder holding store/ (default: exports/)")
+    _timeout_option(p)
     p.set_defaults(func=cmd_entity)
 
     p = sub.add_parser(
@@ -172,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tx-graph: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        print("tx-graph: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # `tx-graph query … | head`: the reader left; not an error

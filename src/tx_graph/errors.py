@@ -58,10 +58,29 @@ class Errors:
         "(expected '-' to open an article, or a footer line listed in curation noise)"
     )
     E107 = "'{value}' is not a valid date (expected YYYY-MM-DD)"
+    E108 = "{count} NUL byte(s) removed ({where}); expected text without NUL bytes"
+    E109 = "same text as {first} (document {doc}); counted once"
+    E110 = "read as {codec} without a byte-order mark (expected UTF-8: re-save the file as UTF-8)"
     E201 = "SPARQL syntax error: {reason}"
     E202 = "no built store at {path}; run `tx-graph build` first"
     E203 = "unknown output format '{value}' (valid formats: {valid})"
     E204 = "no entity has the label, alias or id '{value}'"
+    E205 = "query has {length:,} characters; at most {limit:,} are accepted"
+    E206 = (
+        "query nests '{bracket}' {depth} deep at line {line}, column {column}; at most {limit} levels are "
+        "accepted (deeper nesting would overflow the parser's stack)"
+    )
+    E207 = (
+        "SERVICE at line {line}, column {column} is refused: it makes this process send requests to "
+        "other servers (pass --allow-service, or allow_service=True, to permit it)"
+    )
+    E208 = "this is a SPARQL Update ({keyword}); only queries are run here (SELECT, ASK, CONSTRUCT, DESCRIBE)"
+    E209 = "query did not finish within {seconds:g} s and was abandoned (raise --timeout, or 0 for none)"
+    E210 = "'{value}' is not a valid IRI ({reason}); expected an absolute IRI such as https://w3id.org/tx-graph/id/wuzhen"
+    E211 = (
+        "query file '{path}' does not exist and no saved query has that name "
+        "(expected SPARQL text, a .rq file, or one of the saved queries: {saved})"
+    )
     E301 = "unknown segmenter '{value}' (valid segmenters: {valid})"
     E302 = "document has {length} characters; the segmenter-based stages read only the first {limit}"
     E303 = "unknown decision '{value}' (valid: accept, merge <entity id>, reject, or leave empty to decide later)"

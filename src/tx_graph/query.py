@@ -2,12 +2,28 @@
 
 Queries see every named graph as the default graph (union), and every prefix of
 :data:`tx_graph.vocab.PREFIXES` is predeclared, so ``tx:Town`` works without a PREFIX line.
+
+Every query is checked before it reaches a parser (:func:`check_query`): its size and
+bracket nesting are bounded (Oxigraph's recursive-descent parser overflows its stack on a
+few thousand nested ``{``, which kills the process), ``SERVICE`` is refused unless asked
+for (it makes the process send HTTP requests wherever the query says), and an update is
+named as one. Evaluation runs in a worker thread that is given up on at the timeout or
+on Ctrl-C, since a running Oxigraph query cannot be cancelled from outside.
+
+>>> check_query("SELECT * WHERE { ?s ?p '{{{' }")
+>>> try:
+...     check_query("SELECT * WHERE " + "{" * 200 + "}" * 200)
+... except QueryError as exc:
+...     print(str(exc)[:58])
+E206 query nests '{' 101 deep at line 1, column 116; at mo
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,11 +35,43 @@ import pyoxigraph as ox
 from .errors import Errors, QueryError
 from .vocab import PREFIXES
 
-__all__ = ["FORMATS", "QueryResult", "format_result", "read_query", "run_query", "term_to_python"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "FORMATS",
+    "MAX_QUERY_CHARS",
+    "MAX_QUERY_DEPTH",
+    "QueryResult",
+    "check_query",
+    "format_result",
+    "read_query",
+    "run_query",
+    "term_to_python",
+]
 
 FORMATS = ("table", "csv", "tsv", "json")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER_TYPES = {f"{_XSD}{t}" for t in ("integer", "int", "long", "nonNegativeInteger", "positiveInteger", "short")}
+# The saved queries nest at most 6 deep and are under 3,000 characters; Oxigraph 0.5's
+# parser dies (SIGSEGV) near 3,000 nested '{' on the main thread, sooner with less stack.
+MAX_QUERY_DEPTH = 100
+MAX_QUERY_CHARS = 100_000
+DEFAULT_TIMEOUT = 60.0  # seconds; tx-graph query --timeout, KnowledgeGraph(timeout=…)
+# What cannot hold a bracket or a keyword: strings, IRIs and comments (blanked before scanning)
+_OPAQUE = re.compile(
+    r'''"""(?:[^"\\]|\\.|"(?!""))*"""'''
+    r"""|'''(?:[^'\\]|\\.|'(?!''))*'''"""
+    r'''|"(?:[^"\\\n\r]|\\.)*"'''
+    r"""|'(?:[^'\\\n\r]|\\.)*'"""
+    r'''|<[^<>"{}|^`\\\x00-\x20]*>'''
+    r"|#[^\n\r]*",
+    re.S,
+)
+_BRACKETS = re.compile(r"[{}()\[\]]")
+_SERVICE = re.compile(r"(?<![\w:?$.-])SERVICE(?![\w:-])", re.I)
+_PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s+[\w.-]*:|BASE)\s*)*([A-Za-z]+)", re.I)
+# a path or a saved query's name: no spaces, braces or '?', and not a bare SPARQL keyword
+_NAMES_A_FILE = re.compile(r"(?i)(?!(?:SELECT|ASK|CONSTRUCT|DESCRIBE|PREFIX|BASE)$)[^\s{}?<>\"']+")
+_UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 
 
 @dataclass(frozen=True)
@@ -55,10 +103,77 @@ def read_query(arg: str, queries_dir: Path | None = None) -> str:
     for path in candidates:
         if len(arg) < 300 and "\n" not in arg and path.suffix in (".rq", ".sparql", "") and path.is_file():
             return path.read_text(encoding="utf-8")
+    if _NAMES_A_FILE.fullmatch(arg.strip()):
+        # one word with no SPARQL in it is a file or saved query that is not there, and
+        # the parser's "syntax error" would not say so
+        saved = sorted(p.stem for p in queries_dir.glob("*.rq")) if queries_dir is not None else []
+        raise QueryError("E211 " + Errors.E211.format(path=arg.strip(), saved=", ".join(saved) or "none"))
     return arg
 
 
-def run_query(store: ox.Store, sparql: str) -> QueryResult:
+def check_query(sparql: str, *, allow_service: bool = False, refuse_updates: bool = True) -> None:
+    """Raise :class:`QueryError` for a query no parser should see, before parsing it:
+    too long, nested too deep, ``SERVICE`` (unless ``allow_service``), or an update
+    (unless ``refuse_updates=False``, for an endpoint that answers updates itself)."""
+    if len(sparql) > MAX_QUERY_CHARS:
+        raise QueryError("E205 " + Errors.E205.format(length=len(sparql), limit=MAX_QUERY_CHARS))
+    # same length, same line breaks: positions in ``code`` are positions in ``sparql``
+    code = _OPAQUE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), sparql)
+    depth = 0
+    for m in _BRACKETS.finditer(code):
+        if m.group() in "{([":
+            depth += 1
+            if depth > MAX_QUERY_DEPTH:
+                line, column = _line_column(sparql, m.start())
+                raise QueryError("E206 " + Errors.E206.format(
+                    bracket=m.group(), depth=depth, line=line, column=column, limit=MAX_QUERY_DEPTH))
+        else:
+            depth = max(0, depth - 1)
+    if not allow_service:
+        service = _SERVICE.search(code)
+        if service:
+            line, column = _line_column(sparql, service.start())
+            raise QueryError("E207 " + Errors.E207.format(line=line, column=column))
+    if refuse_updates:
+        first = _PROLOGUE.match(code)
+        if first and first.group(1).upper() in _UPDATE_WORDS:
+            raise QueryError("E208 " + Errors.E208.format(keyword=first.group(1).upper()))
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def run_query(
+    store: ox.Store, sparql: str, *, timeout: float | None = None, allow_service: bool = False
+) -> QueryResult:
+    """Check, parse and evaluate ``sparql``; give up after ``timeout`` seconds (None: never).
+
+    Evaluation runs in a daemon thread (Oxigraph releases the GIL while it works), so the
+    caller's thread stays free to notice the deadline or a Ctrl-C. A query given up on
+    keeps its thread until Oxigraph finishes it: it cannot be stopped from outside."""
+    check_query(sparql, allow_service=allow_service)
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["result"] = _evaluate(store, sparql)
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name="tx-graph-query", daemon=True)
+    worker.start()
+    worker.join(timeout if timeout and timeout > 0 else None)  # KeyboardInterrupt ends the wait
+    if worker.is_alive():
+        raise QueryError("E209 " + Errors.E209.format(seconds=timeout))
+    if "error" in box:
+        raise box["error"]
+    result: QueryResult = box["result"]
+    return result
+
+
+def _evaluate(store: ox.Store, sparql: str) -> QueryResult:
     try:
         result = store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
     except SyntaxError as exc:

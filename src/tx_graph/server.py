@@ -54,6 +54,7 @@ __all__ = [
     "PushReport",
     "base_url",
     "bind_warning",
+    "check_endpoint",
     "find_oxigraph",
     "free_port",
     "graph_url",
@@ -235,6 +236,15 @@ class OxigraphServer:
             self._pump_thread.join(1.0)  # it ends at the pipe's EOF, i.e. when the process exits
         return process.returncode
 
+    def restart(self, wait: float = 15.0) -> OxigraphServer:
+        """Stop the process if it still runs, then start a new one on the same port
+        (another free one if that was taken meanwhile)."""
+        self.stop()
+        self._output.clear()  # else the old "Listening" line would count as the new one's
+        if _accepts(self.host, self.port):
+            self.port = free_port(self.host)
+        return self.start(wait)
+
     def __enter__(self) -> OxigraphServer:
         return self if self.running() else self.start()
 
@@ -315,6 +325,29 @@ class PushReport:
         )
 
 
+def check_endpoint(endpoint: str) -> None:
+    """Raise :class:`StoreError` unless ``endpoint`` is an http(s) URL with a host: urllib
+    would "PUT" to a file:// URL without complaint, and fail on ``notaurl`` with a traceback.
+
+    >>> check_endpoint("file:///tmp/x")
+    Traceback (most recent call last):
+    ...
+    tx_graph.errors.StoreError: cannot push to 'file:///tmp/x': the Graph Store Protocol works over HTTP, \
+so the URL must start with http:// or https:// (e.g. http://localhost:7878/store)
+    """
+    split = urllib.parse.urlsplit(endpoint)
+    expected = "the URL must start with http:// or https:// (e.g. http://localhost:7878/store)"
+    if split.scheme.lower() not in ("http", "https"):
+        why = "the Graph Store Protocol works over HTTP, so " if split.scheme else "it is not a URL: "
+        raise StoreError(f"cannot push to {endpoint!r}: {why}{expected}")
+    try:
+        split.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError as exc:
+        raise StoreError(f"cannot push to {endpoint!r}: {exc}; {expected}") from exc
+    if not split.hostname:
+        raise StoreError(f"cannot push to {endpoint!r}: no host name; {expected}")
+
+
 def graph_url(endpoint: str, graph: str | None, param: str = "graph") -> str:
     """The Graph Store Protocol URL of one graph (``None``: the default graph)."""
     sep = "&" if "?" in endpoint else "?"
@@ -355,6 +388,7 @@ def push(
     """
     import pyoxigraph as ox
 
+    check_endpoint(endpoint)
     if dataset and graph is not None:
         raise StoreError("--dataset keeps the named graphs; it cannot be combined with --graph")
     store = source if isinstance(source, ox.Store) else _open_source(Path(source))
@@ -581,6 +615,9 @@ def register_cli(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                    help="open the store read-write and accept SPARQL Update and Graph Store writes "
                         "(they change exports/store until the next build)")
     p.add_argument("--cors", action="store_true", help="allow cross-origin requests from web pages")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let SERVICE clauses make the server query other servers (refused by default: "
+                        "a client could make it reach any address)")
     p.add_argument("--no-union-default-graph", dest="union", action="store_false",
                    help="the default graph is the (empty) default graph, not the union of all graphs")
     p.set_defaults(func=cmd_serve)
@@ -622,44 +659,46 @@ def _store_path(args: argparse.Namespace) -> Path:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .gateway import Gateway
+
     store = _store_path(args)
     port = free_port(args.host if args.host not in ("0.0.0.0", "::") else DEFAULT_HOST) if args.port == 0 else args.port
     warning = bind_warning(args.host, args.allow_updates)
     if warning:
         print(warning, file=sys.stderr)
-    server = OxigraphServer(
+    if _accepts(args.host, port):
+        raise StoreError(f"port {port} on {args.host} is already in use: pass --port with another "
+                         "number (0 picks a free one)")
+    gateway = Gateway(
         store, host=args.host, port=port, read_only=not args.allow_updates,
         timeout=args.timeout or None, union_default_graph=args.union, cors=args.cors,
-        log=lambda line: print(f"oxigraph: {line}", file=sys.stderr),
+        allow_service=args.allow_service, log=lambda line: print(f"oxigraph: {line}", file=sys.stderr),
     )
     # SIGTERM (a service manager, `kill`) shuts down the same way as Ctrl-C
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        server.start()
+        gateway.start()
         mode = "read-write: updates ENABLED" if args.allow_updates else "read-only: updates refused"
         print(f"serving {store} ({mode}; query timeout "
               + (f"{args.timeout} s" if args.timeout else "none")
-              + ("; default graph = union of all graphs" if args.union else "") + ")")
-        print(f"SPARQL endpoint: {server.query_url}")
+              + ("; default graph = union of all graphs" if args.union else "")
+              + ("; SERVICE allowed" if args.allow_service else "; SERVICE refused") + ")")
+        print(f"SPARQL endpoint: {gateway.query_url}")
         if args.allow_updates:
-            print(f"SPARQL update:   {server.update_url}")
-        print(f"graph store:     {server.store_url}")
-        print(f"query page:      {server.url}/")
+            print(f"SPARQL update:   {gateway.update_url}")
+        print(f"graph store:     {gateway.store_url}")
+        print(f"query page:      {gateway.url}/")
         print(f"port: {port}  (Ctrl-C to stop)", flush=True)
-        assert server.process is not None
-        code = server.process.wait()
-        if code == -signal.SIGINT:  # Ctrl-C reached oxigraph before it reached us
-            print("stopped", flush=True)
-            return 0
-        print(f"tx-graph: oxigraph stopped on its own (exit code {code}): " + _error_line(server.output()),
-              file=sys.stderr)
+        while not gateway.stopped.wait(0.5):
+            pass
+        print(f"tx-graph: {gateway.failed or 'the endpoint stopped'}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        server.stop()
+        gateway.stop()
         print("stopped", flush=True)
         return 0
     finally:
-        server.stop()
+        gateway.stop()
         signal.signal(signal.SIGTERM, previous)
 
 
