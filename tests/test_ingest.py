@@ -352,3 +352,51 @@ def test_traditional_plain_text_report() -> None:
         "二、主要任務",
         "抓好項目？",
     ]
+
+
+# ---------------------------------------------------------------- issue 12: no input stops the build
+
+
+def test_nul_bytes_removed_with_warning(tmp_path: Path) -> None:
+    # NULs past the first 64 KB used to pass into the TriG; earlier ones lost the whole file
+    filler = "桐乡市推进乌镇建设。" * 8000  # ~240 KB of UTF-8
+    text = ARTICLE.replace("正文二。", "正\x00文二。") + "-\n标题三\n" + filler + "\x00末句。\n2024-03-04\n"
+    docs, problems = ingest_file(_write(tmp_path, "nul.txt", text.encode("utf-8")), NOISE, tmp_path)
+    assert [d.title for d in docs] == ["标题一", "标题二", "标题三"]
+    assert docs[1].text == "正文二。" and docs[2].text.endswith("末句。")
+    assert not any("\x00" in d.text or "\x00" in d.title for d in docs)
+    assert [str(p) for p in problems] == [
+        "nul.txt:7: E108 2 NUL byte(s) removed (line 7 and 1 more line(s)); expected text without NUL bytes"
+    ]
+
+
+def test_utf16_without_bom_detected(tmp_path: Path) -> None:
+    expected = [(d.title, d.text, d.posted) for d in ingest_file(_write(tmp_path, "a.txt", ARTICLE.encode()), NOISE)[0]]
+    chinese_only = "桐乡市政府工作报告\n乌镇镇推进数字经济发展。濮院镇建设时尚古镇。\n"
+    for codec in ("utf-16-le", "utf-16-be"):
+        docs, problems = ingest_file(_write(tmp_path, f"{codec}.txt", ARTICLE.encode(codec)), NOISE, tmp_path)
+        assert [(d.title, d.text, d.posted) for d in docs] == expected, codec
+        assert [str(p) for p in problems] == [
+            f"{codec}.txt:1: E110 read as {codec.upper()} without a byte-order mark "
+            "(expected UTF-8: re-save the file as UTF-8)"
+        ]
+        # no ASCII at all, so no NUL bytes to give it away
+        docs, problems = ingest_file(_write(tmp_path, f"zh-{codec}.txt", chinese_only.encode(codec)), NOISE, tmp_path)
+        assert [d.title for d in docs] == ["桐乡市政府工作报告"] and [p.code for p in problems] == ["E110"], codec
+    # GBK is not mistaken for UTF-16 (it has an even length here too)
+    gbk = "桐乡市政府工作报告\n乌镇镇推进数字经济发展。\n".encode("gb18030")
+    assert len(gbk) % 2 == 0
+    docs, problems = ingest_file(_write(tmp_path, "gbk.txt", gbk), NOISE, tmp_path)
+    assert [d.title for d in docs] == ["桐乡市政府工作报告"] and [p.code for p in problems] == ["E101"]
+
+
+def test_duplicate_document_counted_once(tmp_path: Path) -> None:
+    first = _write(tmp_path, "a.txt", ARTICLE.encode())
+    copy = _write(tmp_path, "copy-of-a.txt", ARTICLE.replace("\n", "\r\n").encode())
+    other = _write(tmp_path, "b.txt", "标题三\n正文三。\n".encode())
+    docs, problems = ingest_corpus([first, copy, other], NOISE, tmp_path)
+    assert [d.id for d in docs] == ["a-01", "a-02", "b-01"]
+    assert [str(p) for p in problems] == [
+        "copy-of-a.txt:2: E109 same text as a.txt:2 (document a-01); counted once",
+        "copy-of-a.txt:6: E109 same text as a.txt:6 (document a-02); counted once",
+    ]

@@ -219,3 +219,44 @@ def test_the_doc_keeps_the_segmentation_token_for_token(small_lexicon: Lexicon) 
         # the ruler matches on NORM: traditional and full-width forms carry the normalised one
         assert any(t.text == "濮院鎮" and t.norm_ == "濮院镇" for t in doc) or any(t.norm_ == "濮院" for t in doc)
         assert any(t.norm_ == "新凤鸣" for t in doc)
+
+
+def test_document_over_a_million_chars_is_analysed_in_pieces(tmp_path: Path) -> None:
+    """Issue 12: spaCy's make_doc refused a text over 1,000,000 characters (E088) and the
+    whole build stopped; now it is segmented in sentence-aligned pieces, read whole by
+    the character gazetteer, and the other documents are built beside it."""
+    import shutil
+    from itertools import pairwise
+
+    from tx_graph.nlp import MAX_SEGMENT_CHARS, PIECE_CHARS, pieces
+    from tx_graph.pipeline import prepare
+
+    (tmp_path / "curation").mkdir()
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "curation" / "places.yaml").write_text(SMALL, encoding="utf-8")
+    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    sentence = "濮院镇推进时尚产业发展,建设一批重点项目。"  # 21 characters
+    body = sentence * (1_050_000 // len(sentence)) + "\n凤鸣街道承办大会。"
+    (tmp_path / "corpus" / "long.txt").write_text("长文档\n" + body + "\n", encoding="utf-8")
+    (tmp_path / "corpus" / "short.txt").write_text("短文档\n新凤鸣在桐乡市投资。\n", encoding="utf-8")
+
+    prepared = prepare(Paths.at(tmp_path))
+
+    docs = {d.id: d for d in prepared.documents}
+    assert len(docs["long-01"].text) > 1_050_000
+    by_doc: dict[str, list] = {}
+    for m in prepared.mentions:
+        by_doc.setdefault(m.doc_id, []).append(m)
+    long_text = docs["long-01"].text
+    # every 濮院 of the long text, and the 凤鸣 after the last piece, at the right offsets
+    assert sum(m.target == "puyuan" for m in by_doc["long-01"]) == long_text.count("濮院")
+    last = max(by_doc["long-01"], key=lambda m: m.span.start)
+    assert last.target == "fengming" and long_text[last.span.start : last.span.end] == "凤鸣街道"
+    assert all(long_text[m.span.start : m.span.end] == m.surface for m in by_doc["long-01"])
+    assert sorted(m.target for m in by_doc["short-01"]) == ["tongxiang", "xinfengming"]
+    assert [p.code for p in prepared.problems] == ["E302"]
+    # the pieces end at sentence ends and cover the segmented part without gaps
+    cuts = list(pieces(normalise(long_text), MAX_SEGMENT_CHARS))
+    assert cuts[0][0] == 0 and all(a[1] == b[0] for a, b in pairwise(cuts))
+    assert all(end - start <= PIECE_CHARS and long_text[end - 1] == "。" for start, end in cuts)

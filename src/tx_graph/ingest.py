@@ -90,10 +90,20 @@ def ingest_corpus(
     """Read every file; collect documents and problems from all of them."""
     documents: list[Document] = []
     problems: list[Problem] = []
+    seen: dict[str, Document] = {}  # text → the first document with it
     for path in paths:
         docs, probs = ingest_file(path, noise, root)
-        documents.extend(docs)
         problems.extend(probs)
+        for doc in docs:
+            # the same report saved twice (a copy under another name) would double every
+            # mention and figure of it: the first one in file order is kept
+            first = seen.setdefault(doc.text, doc)
+            if first is doc:
+                documents.append(doc)
+                continue
+            where = f"{first.source_path}:{first.source_line}"
+            problems.append(Problem(doc.source_path, doc.source_line, None, "E109",
+                                    Errors.E109.format(first=where, doc=first.id)))
     return documents, problems
 
 
@@ -161,14 +171,30 @@ def _decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
                 line = raw[: exc.start].count(b"\n") + 1
                 reason = f"{exc.reason} (the file starts with a {codec.upper()} byte-order mark)"
                 return None, [Problem(rel, line, None, "E101", Errors.E101.format(offset=exc.start, reason=reason))]
-    if b"\x00" in raw[:65536]:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        return None, [Problem(rel, line, None, "E103", Errors.E103.format(why="NUL bytes"))]
+    problems: list[Problem] = []
+    nuls = raw.count(0)
+    if nuls:
+        utf16 = _utf16_without_bom(raw)
+        if utf16 is not None:
+            text, codec = utf16
+            return _lines_text(text), [Problem(rel, 1, None, "E110", Errors.E110.format(codec=codec.upper()))]
+        if nuls > BINARY_SHARE * len(raw):
+            line = raw[: raw.index(0)].count(b"\n") + 1
+            return None, [Problem(rel, line, None, "E103", Errors.E103.format(why="NUL bytes"))]
+        # a few NULs in text (a bad copy, a truncated write) cost the NULs, not the file
+        lines = sorted({raw.count(b"\n", 0, at) + 1 for at in _positions(raw, 0)})
+        where = f"line {lines[0]}" + (f" and {len(lines) - 1} more line(s)" if len(lines) > 1 else "")
+        problems.append(Problem(rel, lines[0], None, "E108", Errors.E108.format(count=nuls, where=where)))
+        raw = raw.replace(b"\x00", b"")
     raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
-        return _lines_text(raw.decode("utf-8")), []
+        return _lines_text(raw.decode("utf-8")), problems
     except UnicodeDecodeError:
         pass
+    utf16 = _utf16_without_bom(raw)
+    if utf16 is not None:  # Chinese-only UTF-16 has no NUL bytes at all
+        text, codec = utf16
+        return _lines_text(text), [Problem(rel, 1, None, "E110", Errors.E110.format(codec=codec.upper()))]
     # Line by line, so that a pasted GBK paragraph or one bad byte loses no other line:
     # a line that is not UTF-8 but is GB18030 (GBK's superset, what Chinese Windows
     # writes) is read as such; anything else with replacement characters.
@@ -191,7 +217,6 @@ def _decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     junk = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\t\n\r\f"))
     if bad is not None and junk > BINARY_SHARE * len(text):
         return None, [Problem(rel, bad[0], None, "E103", Errors.E103.format(why="undecodable bytes"))]
-    problems: list[Problem] = []
     if gbk_lines:
         first, at, why = gbk_lines[0]
         where = f"line {first}" if len(gbk_lines) == 1 else f"{len(gbk_lines)} lines from line {first}"
@@ -201,6 +226,38 @@ def _decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
         reason = f"{bad[2]}; read with replacement characters (expected UTF-8: re-save the file as UTF-8)"
         problems.append(Problem(rel, bad[0], None, "E101", Errors.E101.format(offset=bad[1], reason=reason)))
     return _lines_text(text), sorted(problems)
+
+
+def _positions(raw: bytes, byte: int) -> list[int]:
+    found, at = [], raw.find(byte)
+    while at >= 0:
+        found.append(at)
+        at = raw.find(byte, at + 1)
+    return found
+
+
+# What text in this corpus is made of: CJK ideographs and punctuation, full-width forms,
+# ASCII and line breaks. UTF-16 read with the wrong byte order, or GBK bytes read as
+# UTF-16, land elsewhere (Hangul, Yi, private use, CJK extension blocks).
+_TEXT_CHAR = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2000-\u206f\x20-\x7e\t\n\r\u00b7]")
+UTF16_TEXT_SHARE = 0.9
+
+
+def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
+    """The text and codec if ``raw`` reads as UTF-16 (no byte-order mark) and what it
+    reads as is text; else None. Both byte orders are tried; the one giving more text wins."""
+    if len(raw) < 4 or len(raw) % 2:
+        return None
+    best: tuple[float, str, str] | None = None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        share = len(_TEXT_CHAR.findall(text)) / max(len(text), 1)
+        if share >= UTF16_TEXT_SHARE and (best is None or share > best[0]):
+            best = (share, text, codec)
+    return (best[1], best[2]) if best else None
 
 
 def _lines_text(text: str) -> str:

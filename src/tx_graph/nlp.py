@@ -78,6 +78,10 @@ COMPONENTS = ("tx_curated_ruler_v1", "tx_gazetteer_v1", "tx_discovery_v1", "tx_r
 # document must not stall the build, so segmentation-based stages read only this much.
 # The character-level gazetteer always reads the whole text.
 MAX_SEGMENT_CHARS = 300_000
+# Segmentation runs a piece at a time, each piece ending at a sentence end (。！？ or a line
+# break) so that no word is cut; a piece of a document is never more than this long.
+PIECE_CHARS = 100_000
+_PIECE_ENDS = "。！？!?\n"
 # jieba's regex for "words": runs outside it (punctuation, spaces) are split off anyway
 _JIEBA_WORD = re.compile(r"^[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+$")
 
@@ -437,13 +441,17 @@ class TxTokenizer:
         self.segmenter = segmenter
 
     def __call__(self, text: str) -> Doc:
-        limit = len(text) if len(text) <= MAX_SEGMENT_CHARS else MAX_SEGMENT_CHARS
         norm = normalise(text)
-        tokens: list[Any] = (
-            self.segmenter.tokens(norm[:limit])
-            if hasattr(self.segmenter, "tokens")
-            else list(segment(self.segmenter, text[:limit]))
-        )
+        tokens: list[Any] = []
+        limit = 0
+        for start, end in pieces(norm, min(len(norm), MAX_SEGMENT_CHARS)):
+            found = (
+                self.segmenter.tokens(norm[start:end])
+                if hasattr(self.segmenter, "tokens")
+                else segment(self.segmenter, text[start:end])
+            )
+            tokens += found if not start else [_shifted(t, start) for t in found]
+            limit = end
         if limit < len(text):
             tokens.append(SegToken(limit, len(text), TAIL_TAG, 0))  # the unsegmented rest, one token
         # whitespace stays a token of its own (no trailing-space flags), so token i of the
@@ -467,6 +475,34 @@ class TxTokenizer:
 
     def from_bytes(self, _data: bytes, **_: Any) -> TxTokenizer:
         return self
+
+
+def _shifted(token: Any, offset: int) -> Any:
+    if isinstance(token, SegToken):
+        return token._replace(start=token.start + offset, end=token.end + offset)
+    return Token(token.start + offset, token.end + offset, token.tag, token.freq)
+
+
+def pieces(norm: str, limit: int, size: int = PIECE_CHARS) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of consecutive pieces covering ``norm[:limit]``, each at most
+    ``size`` long and ending just after a sentence end where there is one (so the last
+    may end before ``limit``).
+
+    >>> list(pieces("一。二三。四五六。七", 10, size=4))
+    [(0, 2), (2, 5), (5, 9), (9, 10)]
+    """
+    start = 0
+    while start < limit:
+        end = min(start + size, limit)
+        if end < len(norm):
+            # just after the last sentence end inside the piece; none: where the size ends
+            last = max(norm.rfind(mark, start, end) for mark in _PIECE_ENDS)
+            if last >= 0:
+                if end == limit:
+                    limit = last + 1  # the segmented part ends with a whole sentence too
+                end = last + 1
+        yield start, end
+        start = end
 
 
 def _set_norms(doc: Doc, tokens: Sequence[Any], text: str, norm: str) -> None:
@@ -674,7 +710,9 @@ def build_nlp(
 
 def analyse(nlp: Language, document: Document) -> Analysis:
     """Run the pipeline over one document and collect what every stage found."""
-    doc = nlp.make_doc(document.text)
+    # not nlp.make_doc: spaCy refuses a text over nlp.max_length (1,000,000 characters,
+    # E088) for the memory of its own parsers; ours segments pieces of bounded size
+    doc = nlp.tokenizer(document.text)
     doc.user_data["tx_doc_id"] = document.id
     doc.user_data["tx_document"] = document
     for _, proc in nlp.pipeline:
