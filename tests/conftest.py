@@ -78,3 +78,44 @@ def _small_project(root: Path, villages: int = 0) -> Paths:
 def small_project(tmp_path: Path) -> Callable[..., Paths]:
     """``small_project(villages=0)``: a fresh invented project in ``tmp_path`` (see _small_project)."""
     return lambda villages=0: _small_project(tmp_path / "project", villages)
+
+
+class Listener:
+    """A TCP port on 127.0.0.1 that counts the connections made to it and closes each at
+    once: a SERVICE clause or an injected IRI pointed here shows whether a request left."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.port = int(self.sock.getsockname()[1])
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        self.sock.close()
+
+
+@pytest.fixture()
+def listener() -> Iterator[Listener]:
+    found = Listener()
+    yield found
+    found.close()

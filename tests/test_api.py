@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import tx_graph
+from conftest import Listener
 from tx_graph.api import KnowledgeGraph
 from tx_graph.config import Paths
 from tx_graph.errors import QueryError, StoreError
@@ -95,3 +96,40 @@ def test_to_networkx_leaves_candidates_out_unless_asked(kg: KnowledgeGraph) -> N
     with_candidates = kg.to_networkx(candidates=True)
     assert pending <= set(with_candidates.nodes)
     assert {with_candidates.nodes[c]["type"] for c in pending} == {"candidate"}
+
+
+def test_entity_iri_injection_refused(kg: KnowledgeGraph, listener) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12: an argument starting with http was pasted into <…>, so it could close the
+    IRI and go on as SPARQL (here: a SERVICE call to a port on this machine)."""
+    injected = f"http://x> ?p ?l . SERVICE <{listener.url}> {{ ?s ?p ?o }} }} # "
+    with pytest.raises(QueryError) as info:
+        kg.entity(injected)
+    assert str(info.value).startswith(f"E210 '{injected}' is not a valid IRI ('>' at position 9 cannot occur")
+    for bad in ("http://x y", 'http://x"', "http://x{", "http://x\\u0041", "httpx"):
+        with pytest.raises(QueryError, match="E210"):
+            kg.entity(bad)
+    # a name with quotes and line breaks is bound as a string literal, never pasted
+    with pytest.raises(QueryError, match="no entity has the label"):
+        kg.entity('乌镇" } SERVICE <' + listener.url + "> { ?s ?p ?o } #\n")
+    listener.close()  # waits for the accept loop: any connection made is counted
+    assert listener.connections == 0
+    assert kg.entity("https://w3id.org/tx-graph/id/place/wuzhen").label == "乌镇镇"
+
+
+def test_service_refused_without_allow_service(kg: KnowledgeGraph, listener) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12: SERVICE made the process send HTTP requests wherever a query said."""
+    query = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
+    with pytest.raises(QueryError) as info:
+        kg.query(query)
+    assert str(info.value).startswith("E207 SERVICE at line 1, column 18 is refused")
+    listener.close()
+    assert listener.connections == 0
+    # asked for, it is sent (and fails here, since the listener hangs up)
+    allowed = Listener()
+    try:
+        with pytest.raises(QueryError):
+            KnowledgeGraph(kg._store, allow_service=True).query(
+                f"SELECT * WHERE {{ SERVICE <{allowed.url}> {{ ?s ?p ?o }} }}")
+    finally:
+        allowed.close()
+    assert allowed.connections == 1

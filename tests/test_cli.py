@@ -100,3 +100,26 @@ def test_build_warns_about_each_bad_file_and_builds_the_others(
     assert "E103 file looks binary (NUL bytes); expected UTF-8 text" in warnings[0]
     assert "(expected the title on the first line and the text on the lines after it)" in warnings[3]
     assert "line 2 read as GB18030/GBK instead (expected UTF-8" in warnings[2]
+
+
+def test_query_missing_file_message(built: tuple[Paths, BuildReport], capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 12: `query <missing file>` said "SPARQL syntax error"."""
+    exports = str(built[0].exports)
+    for missing in ("queries/no-such-query.rq", "towns-of-tongxian"):
+        assert main(["query", "--exports", exports, missing]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"tx-graph: E211 query file '{missing}' does not exist and no saved query has that name")
+        assert "towns-of-tongxiang" in err and "syntax error" not in err
+
+
+def test_query_update_message(built: tuple[Paths, BuildReport], capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 12: an update given to `query` was called a syntax error."""
+    exports = str(built[0].exports)
+    for update in ("INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+                   "PREFIX ex: <urn:x#>\n# remove them\ndelete where { ?s ex:p ?o }", "CLEAR ALL"):
+        assert main(["query", "--exports", exports, update]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("tx-graph: E208 this is a SPARQL Update (") and "only queries are run here" in err
+    # a query that merely mentions the words is a query
+    assert main(["query", "--exports", exports, "SELECT ?delete WHERE { ?delete a tx:Town } LIMIT 1"]) == 0
+    assert "(1 row)" in capsys.readouterr().out

@@ -212,3 +212,56 @@ def test_malformed_query_reports_line_and_column(built: tuple[Paths, BuildReport
     with pytest.raises(QueryError) as info:
         run_query(store, "SELECT ?x WHERE {\n  ?x a \n}")
     assert str(info.value).startswith("SPARQL syntax error: error at 3:2")
+
+
+# ---------------------------------------------------------------- issue 12: queries that cannot hurt
+
+
+def test_deep_query_rejected_before_parsing(built: tuple[Paths, BuildReport]) -> None:
+    """3,000 nested '{' (6 KB) overflowed Oxigraph's parser stack: `tx-graph query` and
+    kg.query died with SIGSEGV (exit 139, no message). Run in child processes, since the
+    old behaviour takes the process down."""
+    import subprocess
+    import sys
+
+    deep = "SELECT * WHERE " + "{" * 3000 + "}" * 3000
+    cli = subprocess.run(
+        [sys.executable, "-m", "tx_graph.cli", "query", "--exports", str(built[0].exports), deep],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert cli.returncode == 1, cli.stderr[-500:]
+    assert cli.stderr.startswith("tx-graph: E206 query nests '{' 101 deep at line 1, column 116; at most 100")
+    api = subprocess.run(
+        [sys.executable, "-c", "import sys, tx_graph\nfrom tx_graph.errors import QueryError\n"
+         "kg = tx_graph.load(sys.argv[1])\n"
+         "try:\n    kg.query('SELECT * WHERE ' + '{' * 3000 + '}' * 3000)\n"
+         "except QueryError as exc:\n    print(exc)\n", str(built[0].store)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert api.returncode == 0 and api.stdout.startswith("E206 "), api.stderr[-500:]
+    # brackets in strings, IRIs and comments do not count; other brackets do
+    store = open_store(built[0].store)
+    quoted = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(?o != '" + "{(" * 200 + "') } # " + "{" * 200
+    assert len(run_query(store, quoted)) == 1
+    for nested in ("SELECT * WHERE { FILTER(" + "(" * 120 + "1" + ")" * 120 + ") }", "x" * 100_001):
+        with pytest.raises(QueryError, match=r"E20[56]"):
+            run_query(store, nested)
+
+
+def test_query_timeout_and_ctrl_c_end_a_query(built: tuple[Paths, BuildReport]) -> None:
+    """`tx-graph query` had no timeout and ignored Ctrl-C (a query ran for minutes)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"  # ~10^14 rows
+    command = [sys.executable, "-m", "tx_graph.cli", "query", "--exports", str(built[0].exports), cross]
+    timed = subprocess.run([*command, "--timeout", "1"], capture_output=True, text=True, timeout=120)
+    assert timed.returncode == 1
+    assert timed.stderr.startswith("tx-graph: E209 query did not finish within 1 s and was abandoned")
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)  # past start-up, inside the query
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130 and "interrupted" in err

@@ -433,3 +433,22 @@ def test_remote_api_server_down() -> None:
     remote = tx_graph.load(endpoint=f"http://127.0.0.1:{free_port()}/query")
     with pytest.raises(StoreError, match="cannot reach"):
         remote.query("ASK {}")
+
+
+def test_push_to_file_url_is_clear_error(store_path: Path, tmp_path: Path) -> None:
+    """Issue 12: `push --dataset --endpoint file:///…` said "pushed 42,456 triples" and exited
+    0; `push --endpoint notaurl` printed a traceback."""
+    target = tmp_path / "out.nq"
+    env = {**os.environ, "NO_PROXY": "*"}
+    must = "the URL must start with http:// or https:// (e.g. http://localhost:7878/store)"
+    for endpoint, why in ((target.as_uri(), f"the Graph Store Protocol works over HTTP, so {must}"),
+                          ("notaurl", f"it is not a URL: {must}"), ("http://", f"no host name; {must}")):
+        result = subprocess.run(
+            [sys.executable, "-m", "tx_graph.cli", "push", "--from", str(store_path), "--dataset",
+             "--endpoint", endpoint],
+            capture_output=True, text=True, cwd=ROOT, env=env, timeout=60,
+        )
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.strip() == f"tx-graph: cannot push to {endpoint!r}: {why}"
+        assert "pushed" not in result.stdout and "Traceback" not in result.stderr
+    assert not target.exists()

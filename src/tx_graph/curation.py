@@ -99,18 +99,45 @@ class _Collector:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[Problem] = []
+        # a name two entities claim (E009) makes every reference to it ambiguous (E011):
+        # those are folded under the one clash that causes them, not listed one by one
+        self.clashes: dict[str, Problem] = {}
+        self.follow_ons: dict[str, list[Problem]] = {}
+
+    def clash(self, path: str, node: Node | None, name: str, **kwargs: Any) -> None:
+        self.add(path, node, "E009", value=name, **kwargs)
+        self.clashes.setdefault(name, self.problems[-1])
+
+    def folded(self) -> list[Problem]:
+        """The problems with each clash's follow-on errors summarised in its message."""
+        out = []
+        for problem in self.problems:
+            name = next((n for n, p in self.clashes.items() if p is problem), None)
+            follow = self.follow_ons.get(name or "", [])
+            if follow:
+                where = ", ".join(f"{p.path}:{p.line}:{p.column}" for p in follow[:3])
+                more = f" and {len(follow) - 3} more" if len(follow) > 3 else ""
+                problem = Problem(problem.path, problem.line, problem.column, problem.code,
+                                  f"{problem.message}; until it is fixed, {len(follow)} reference(s) to "
+                                  f"'{name}' are ambiguous ({where}{more})")
+            out.append(problem)
+        return out
 
     def add(self, path: str, node: Node | None, code: str, *, hint: str | None = None, **kwargs: Any) -> None:
+        problem = self.make(path, node, code, hint=hint, **kwargs)
+        # a field read by two checks (aliases: for the entity and for the name index)
+        # must not be reported twice
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+    @staticmethod
+    def make(path: str, node: Node | None, code: str, *, hint: str | None = None, **kwargs: Any) -> Problem:
         line = node.start_mark.line + 1 if node is not None else None
         column = node.start_mark.column + 1 if node is not None else None
         message = getattr(Errors, code).format(**kwargs)
         if hint:
             message += f"; {hint}"
-        problem = Problem(path, line, column, code, message)
-        # a field read by two checks (aliases: for the entity and for the name index)
-        # must not be reported twice
-        if problem not in self.problems:
-            self.problems.append(problem)
+        return Problem(path, line, column, code, message)
 
 
 def _did_you_mean(value: str, valid: Iterable[str]) -> str | None:
@@ -204,7 +231,7 @@ def load_curation(curation_dir: Path, root: Path | None = None) -> Curation:
     noise = _noise(noise_nodes, col)
     _check_cycles(entities, col)
     if col.problems:
-        raise CurationError(col.problems)
+        raise CurationError(col.folded())
     return Curation(
         entities={p.entity.id: p.entity for p in entities},
         terms={t.id: t for t in terms},
@@ -235,6 +262,68 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+# A curation file uses a handful of aliases, if any. Composing never copies an aliased
+# node, but anything that walks the tree (a key's repr, a check) visits it once per use:
+# nine aliases of nine aliases … nine levels deep is 387 million nodes from 1 KB.
+MAX_ALIAS_NODES = 100_000
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses aliases expanding to more than ``MAX_ALIAS_NODES``
+    nodes in all, and aliases to a node they are inside (a structure containing itself),
+    as a YAML error at the alias, so the usual file:line:column report names it."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._expanded = 0
+        self._sizes: dict[int, int] = {}
+        self._open: set[str] = set()
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor in self._open:
+                raise yaml.composer.ComposerError(
+                    None, None, f"alias *{event.anchor} is inside the node it names (a structure containing "
+                    "itself, which curation never needs)", event.start_mark)  # type: ignore[arg-type]
+            node = self.anchors.get(event.anchor)
+            if node is not None:
+                self._expanded += _tree_size(node, self._sizes)
+                if self._expanded > MAX_ALIAS_NODES:
+                    raise yaml.composer.ComposerError(
+                        None, None, f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes (an alias bomb?); "
+                        "write the values out instead of repeating anchors", event.start_mark)  # type: ignore[arg-type]
+            return super().compose_node(parent, index)
+        anchor = getattr(event, "anchor", None)
+        if anchor is None:
+            return super().compose_node(parent, index)
+        self._open.add(anchor)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._open.discard(anchor)
+
+
+def _tree_size(node: Node, sizes: dict[int, int]) -> int:
+    """Nodes in ``node``'s tree with every alias expanded (memoised, without recursion)."""
+    stack: list[tuple[Node, bool]] = [(node, False)]
+    while stack:
+        current, children_done = stack.pop()
+        if id(current) in sizes:
+            continue
+        children: list[Node] = []
+        if isinstance(current, SequenceNode):
+            children = list(current.value)
+        elif isinstance(current, MappingNode):
+            children = [n for pair in current.value for n in pair]
+        if children_done:
+            sizes[id(current)] = 1 + sum(sizes[id(c)] for c in children)
+        else:
+            stack.append((current, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(node)]
+
+
 def _compose(path: Path, rel: str, col: _Collector) -> Node | None:
     try:
         text = path.read_text(encoding="utf-8")
@@ -245,7 +334,11 @@ def _compose(path: Path, rel: str, col: _Collector) -> Node | None:
         col.problems.append(Problem(rel, None, None, "E001", Errors.E001.format(reason=exc.strerror)))
         return None
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=BoundedLoader)
+    except RecursionError:
+        col.problems.append(Problem(rel, None, None, "E002", Errors.E002.format(
+            reason="the document nests too deep to read (expected a few levels: lists of mappings)")))
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         reason = " ".join(x for x in (exc.context, exc.problem) if x)
@@ -272,7 +365,7 @@ def _compose(path: Path, rel: str, col: _Collector) -> Node | None:
 def _mapping(node: MappingNode, rel: str, what: str, valid: tuple[str, ...], col: _Collector) -> _Raw:
     raw = _Raw(node, rel)
     for key_node, value_node in node.value:
-        key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node)
+        key = key_node.value if isinstance(key_node, ScalarNode) else _describe(key_node)
         if key not in valid:
             col.add(rel, key_node, "E004", key=key, what=what, valid=", ".join(valid), hint=_did_you_mean(key, valid))
             continue
@@ -394,17 +487,21 @@ def _name_index(pending: list[_Pending], col: _Collector) -> dict[str, list[str]
     index: dict[str, list[str]] = {}
     where: dict[str, Source] = {}
     for p in pending:
-        e = p.entity
-        index.setdefault(e.id, []).append(e.id)
-        alias_nodes = dict(_scalar_list(p.raw, "aliases", col))
-        for name in e.names:
-            owners = index.setdefault(name, [])
-            if owners and owners != [e.id]:
-                node = alias_nodes.get(name) or p.raw.fields.get("label")
-                col.add(p.raw.path, node, "E009", value=name, id=e.id, other=owners[0], first=where[name])
-            if e.id not in owners:
-                owners.append(e.id)
-                where.setdefault(name, e.source)
+        index.setdefault(p.entity.id, []).append(p.entity.id)
+    # labels first: an alias that repeats another entity's label is the mistake, and the
+    # error is reported at the alias, whichever comes first in the files
+    for labels in (True, False):
+        for p in pending:
+            e = p.entity
+            alias_nodes = dict(_scalar_list(p.raw, "aliases", col))
+            for name in (e.label,) if labels else e.aliases:
+                owners = index.setdefault(name, [])
+                if owners and owners != [e.id]:
+                    node = p.raw.fields.get("label") if labels else alias_nodes.get(name)
+                    col.clash(p.raw.path, node, name, id=e.id, other=owners[0], first=where[name])
+                if e.id not in owners:
+                    owners.append(e.id)
+                    where.setdefault(name, e.source)
     return index
 
 
@@ -419,7 +516,12 @@ def _resolver(
             col.add(rel, node, "E010", value=value, hint=_did_you_mean(value, names))
             return None
         if len(set(ids)) > 1:
-            col.add(rel, node, "E011", value=value, candidates=", ".join(sorted(set(ids))))
+            candidates = ", ".join(sorted(set(ids)))
+            if value in col.clashes:
+                col.follow_ons.setdefault(value, []).append(col.make(rel, node, "E011", value=value,
+                                                                     candidates=candidates))
+            else:
+                col.add(rel, node, "E011", value=value, candidates=candidates)
             return None
         target = ids[0]
         if allowed and types[target] not in allowed:

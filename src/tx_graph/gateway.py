@@ -119,10 +119,10 @@ class Gateway:
 
     def stop(self) -> None:
         self.stopped.set()
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
+        httpd, self._httpd = self._httpd, None  # whoever takes it closes it
+        if httpd is not None:
+            httpd.shutdown()
+            httpd.server_close()
         with self._lock:
             self.server.stop()
 
