@@ -228,7 +228,6 @@ def test_document_over_a_million_chars_is_analysed_in_pieces(tmp_path: Path) -> 
     import shutil
     from itertools import pairwise
 
-    from tx_graph.nlp import MAX_SEGMENT_CHARS, PIECE_CHARS, pieces
     from tx_graph.pipeline import prepare
 
     (tmp_path / "curation").mkdir()
@@ -257,6 +256,8 @@ def test_document_over_a_million_chars_is_analysed_in_pieces(tmp_path: Path) -> 
     assert sorted(m.target for m in by_doc["short-01"]) == ["tongxiang", "xinfengming"]
     assert [p.code for p in prepared.problems] == ["E302"]
     # the pieces end at sentence ends and cover the segmented part without gaps
+    from tx_graph.nlp import MAX_SEGMENT_CHARS, PIECE_CHARS, pieces
+
     cuts = list(pieces(normalise(long_text), MAX_SEGMENT_CHARS))
     assert cuts[0][0] == 0 and all(a[1] == b[0] for a, b in pairwise(cuts))
     assert all(end - start <= PIECE_CHARS and long_text[end - 1] == "。" for start, end in cuts)

@@ -255,6 +255,9 @@ def test_query_timeout_and_ctrl_c_end_a_query(built: tuple[Paths, BuildReport]) 
     import sys
     import time
 
+    from tx_graph import cli, query
+
+    assert cli.DEFAULT_TIMEOUT == query.DEFAULT_TIMEOUT  # the CLI's copy (it must not import query for --help)
     cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"  # ~10^14 rows
     command = [sys.executable, "-m", "tx_graph.cli", "query", "--exports", str(built[0].exports), cross]
     timed = subprocess.run([*command, "--timeout", "1"], capture_output=True, text=True, timeout=120)

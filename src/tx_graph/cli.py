@@ -92,9 +92,11 @@ def cmd_candidates(args: argparse.Namespace) -> int:
     return 0
 
 
-def _timeout_option(p: argparse.ArgumentParser) -> None:
-    from .query import DEFAULT_TIMEOUT
+# tx_graph.query.DEFAULT_TIMEOUT, not imported: `tx-graph --help` must not load pyoxigraph
+DEFAULT_TIMEOUT = 60.0
 
+
+def _timeout_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                    help=f"seconds a query may run before it is given up (default {DEFAULT_TIMEOUT:g}; 0 = none); "
                         "Ctrl-C also ends it")

@@ -173,14 +173,14 @@ def _decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
                 return None, [Problem(rel, line, None, "E101", Errors.E101.format(offset=exc.start, reason=reason))]
     problems: list[Problem] = []
     nuls = raw.count(0)
+    first_nul_line = raw[: raw.find(0)].count(b"\n") + 1 if nuls else 0
     if nuls:
         utf16 = _utf16_without_bom(raw)
         if utf16 is not None:
             text, codec = utf16
             return _lines_text(text), [Problem(rel, 1, None, "E110", Errors.E110.format(codec=codec.upper()))]
         if nuls > BINARY_SHARE * len(raw):
-            line = raw[: raw.index(0)].count(b"\n") + 1
-            return None, [Problem(rel, line, None, "E103", Errors.E103.format(why="NUL bytes"))]
+            return None, [Problem(rel, first_nul_line, None, "E103", Errors.E103.format(why="NUL bytes"))]
         # a few NULs in text (a bad copy, a truncated write) cost the NULs, not the file
         lines = sorted({raw.count(b"\n", 0, at) + 1 for at in _positions(raw, 0)})
         where = f"line {lines[0]}" + (f" and {len(lines) - 1} more line(s)" if len(lines) > 1 else "")
@@ -216,6 +216,8 @@ def _decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     text = "\n".join(decoded)
     junk = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\t\n\r\f"))
     if bad is not None and junk > BINARY_SHARE * len(text):
+        if nuls:  # NULs among junk: what a binary file looks like (an image, an archive)
+            return None, [Problem(rel, first_nul_line, None, "E103", Errors.E103.format(why="NUL bytes"))]
         return None, [Problem(rel, bad[0], None, "E103", Errors.E103.format(why="undecodable bytes"))]
     if gbk_lines:
         first, at, why = gbk_lines[0]
