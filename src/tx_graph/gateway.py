@@ -261,6 +261,9 @@ def _error(status: int, message: str, retry_after: bool = False) -> tuple[int, s
 class _Httpd(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 overflows under 20 eager clients, and the kernel
+    # then resets connections that Oxigraph itself (backlog 128+) would have queued
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], gateway: Gateway) -> None:
         if ":" in address[0]:
