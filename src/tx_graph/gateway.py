@@ -189,7 +189,10 @@ class Gateway:
     def forward(self, method: str, target: str, headers: dict[str, str], body: bytes | None,
                 sparql: bool) -> tuple[int, str, list[tuple[str, str]], bytes]:
         """Send the request to Oxigraph and read the whole answer: (status, reason, headers, body)."""
-        deadline = time.monotonic() + (self.timeout + GRACE if sparql and self.timeout else 300.0)
+        # --timeout 0: no bound (a week stands for none); Graph Store downloads: 300 s
+        unbounded = 7 * 86400.0
+        wait = (self.timeout + GRACE if self.timeout else unbounded) if sparql else 300.0
+        deadline = time.monotonic() + wait
         connection = http.client.HTTPConnection(self.server.host, self.server.port,
                                                 timeout=max(0.1, deadline - time.monotonic()))
         try:
