@@ -123,3 +123,18 @@ def test_supervisor_gives_up_on_a_server_that_keeps_dying(store_path: Path) -> N
                 time.sleep(0.1)
         assert front.stopped.wait(30)
         assert front.failed is not None and "giving up" in front.failed
+
+
+def test_endpoint_restarts_a_query_that_overruns(store_path: Path) -> None:
+    """Issue 12: Oxigraph's cancellation is cooperative, and a cross join ran minutes past
+    its timeout; the gateway restarts Oxigraph when a query keeps it busy that long."""
+    with Gateway(store_path, timeout=1, overrun=1.0) as front:
+        first = front.server.process
+        # a three-way count over the whole store: Oxigraph produces nothing until it is done
+        status, body = http(front.query_url, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }")
+        assert status == 503 and body.startswith("E209 ")
+        deadline = time.monotonic() + 30
+        while front.restarts == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert front.restarts == 1 and front.server.process is not first
+        assert http(front.query_url, COUNT) == (200, "n\r\n42456\r\n")

@@ -13,7 +13,8 @@ loopback port. It holds three promises Oxigraph alone does not:
   message; the answer is read whole here and a cancelled or late one becomes a 503. A
   query still running long after its deadline (Oxigraph cancels cooperatively, and an
   operator that must consume a huge input first can overrun it by minutes) gets the
-  server restarted, so no query holds a CPU past ``timeout + max(timeout, 10 s)``;
+  server restarted, so no query holds a CPU past ``timeout + 2 s + overrun`` (``overrun``
+  defaults to ``max(timeout, 10 s)``);
 * **the server comes back** — a supervisor thread restarts Oxigraph if it dies (at
   most ``max_restarts`` times a minute), answering 503 with ``Retry-After`` meanwhile.
 
@@ -64,6 +65,7 @@ class Gateway:
         union_default_graph: bool = True,
         cors: bool = False,
         max_restarts: int = 5,
+        overrun: float | None = None,
         log: Callable[[str], None] | None = None,
     ) -> None:
         self.host = host
@@ -71,6 +73,8 @@ class Gateway:
         self.timeout = timeout or None
         self.allow_service = allow_service
         self.max_restarts = max_restarts
+        # how long past its answer a timed-out query may keep Oxigraph busy before a restart
+        self.overrun = overrun if overrun is not None else max(float(self.timeout or 0), 10.0)
         self.log = log or (lambda _: None)
         self.server = OxigraphServer(
             location, host="127.0.0.1", port=free_port(), read_only=read_only, timeout=self.timeout,
@@ -80,6 +84,7 @@ class Gateway:
         self.failed: str | None = None  # why the supervisor gave up
         self.stopped = threading.Event()
         self._recent: deque[float] = deque()
+        self._wanted: tuple[str, Any] | None = None  # a restart asked for by another thread
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         self._threads: list[threading.Thread] = []
@@ -134,16 +139,25 @@ class Gateway:
 
     # ------------------------------------------------------------ supervision
     def _supervise(self) -> None:
+        # Every restart happens on this thread: Oxigraph is started with a parent-death
+        # signal, and Linux sends it when the *thread* that started it ends, so a server
+        # started from a short-lived thread would be killed as soon as that thread returns.
         while not self.stopped.wait(0.2):
             process = self.server.process
             if process is not None and process.poll() is not None and not self.stopped.is_set():
-                self.restart(f"oxigraph exited with code {process.returncode}")
+                self.restart(f"oxigraph exited with code {process.returncode}", process)
+            with self._lock:
+                wanted, self._wanted = self._wanted, None
+            if wanted is not None:
+                self.restart(*wanted)
 
-    def restart(self, reason: str) -> None:
+    def restart(self, reason: str, process: Any = None) -> None:
         """Start Oxigraph again (killing it first if it still runs), unless it has been
-        restarted ``max_restarts`` times in the last minute: then stop serving."""
+        restarted ``max_restarts`` times in the last minute: then stop serving.
+        ``process``: restart only if that is still the current process (two threads may
+        notice the same death)."""
         with self._lock:
-            if self.stopped.is_set():
+            if self.stopped.is_set() or (process is not None and self.server.process is not process):
                 return
             now = time.monotonic()
             while self._recent and now - self._recent[0] > 60:
@@ -234,8 +248,8 @@ class Gateway:
     def _reap(self, connection: http.client.HTTPConnection) -> None:
         """Oxigraph has not finished a query past its deadline: wait a little longer in the
         background, then restart it, since nothing else stops a query that overruns."""
-        limit = max(float(self.timeout or 0), 10.0)
-        generation = self.restarts
+        limit = self.overrun
+        process = self.server.process
 
         def wait_then_restart() -> None:
             try:
@@ -248,8 +262,9 @@ class Gateway:
                 pass
             finally:
                 connection.close()
-            if generation == self.restarts and not self.stopped.is_set():
-                self.restart(f"a query ran more than {limit:g} s past its {self.timeout} s timeout")
+            if not self.stopped.is_set():
+                with self._lock:
+                    self._wanted = (f"a query ran more than {limit:g} s past its {self.timeout} s timeout", process)
 
         threading.Thread(target=wait_then_restart, name="tx-graph-reaper", daemon=True).start()
 
