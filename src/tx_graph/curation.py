@@ -39,6 +39,7 @@ from .model import (
     Source,
     Term,
 )
+from .yamlload import BoundedLoader
 
 __all__ = ["UNITS", "load_curation", "resolve_name"]
 
@@ -260,68 +261,6 @@ def _rel(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-# A curation file uses a handful of aliases, if any. Composing never copies an aliased
-# node, but anything that walks the tree (a key's repr, a check) visits it once per use:
-# nine aliases of nine aliases … nine levels deep is 387 million nodes from 1 KB.
-MAX_ALIAS_NODES = 100_000
-
-
-class BoundedLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that refuses aliases expanding to more than ``MAX_ALIAS_NODES``
-    nodes in all, and aliases to a node they are inside (a structure containing itself),
-    as a YAML error at the alias, so the usual file:line:column report names it."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._expanded = 0
-        self._sizes: dict[int, int] = {}
-        self._open: set[str] = set()
-
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            if event.anchor in self._open:
-                raise yaml.composer.ComposerError(
-                    None, None, f"alias *{event.anchor} is inside the node it names (a structure containing "
-                    "itself, which curation never needs)", event.start_mark)  # type: ignore[arg-type]
-            node = self.anchors.get(event.anchor)
-            if node is not None:
-                self._expanded += _tree_size(node, self._sizes)
-                if self._expanded > MAX_ALIAS_NODES:
-                    raise yaml.composer.ComposerError(
-                        None, None, f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes (an alias bomb?); "
-                        "write the values out instead of repeating anchors", event.start_mark)  # type: ignore[arg-type]
-            return super().compose_node(parent, index)
-        anchor = getattr(event, "anchor", None)
-        if anchor is None:
-            return super().compose_node(parent, index)
-        self._open.add(anchor)
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._open.discard(anchor)
-
-
-def _tree_size(node: Node, sizes: dict[int, int]) -> int:
-    """Nodes in ``node``'s tree with every alias expanded (memoised, without recursion)."""
-    stack: list[tuple[Node, bool]] = [(node, False)]
-    while stack:
-        current, children_done = stack.pop()
-        if id(current) in sizes:
-            continue
-        children: list[Node] = []
-        if isinstance(current, SequenceNode):
-            children = list(current.value)
-        elif isinstance(current, MappingNode):
-            children = [n for pair in current.value for n in pair]
-        if children_done:
-            sizes[id(current)] = 1 + sum(sizes[id(c)] for c in children)
-        else:
-            stack.append((current, True))
-            stack.extend((c, False) for c in children if id(c) not in sizes)
-    return sizes[id(node)]
 
 
 def _compose(path: Path, rel: str, col: _Collector) -> Node | None:
