@@ -12,7 +12,7 @@ error at the alias, so the usual ``file:line:column`` report names it.
 >>> try:
 ...     yaml.compose("a: &x [1, *x]", Loader=BoundedLoader)
 ... except yaml.MarkedYAMLError as exc:
-...     print(exc.problem_mark.column + 1, exc.problem[:40])
+...     print(exc.problem_mark.column + 1, exc.problem[:39])
 11 alias *x is inside the node it names (a
 """
 
