@@ -143,6 +143,10 @@ def _fingerprint(data: ExplorerData, code: str) -> str:
         data.definitions,
         data.figures,
         sorted(data.same_as.items()),
+        sorted(data.edge_sources.items()),
+        data.statements,
+        sorted(data.geo.items()),
+        data.footnotes,
     )
 
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..vocab import BASE
+from .facts import Footnote, Source, Statement, edge_sources, footnotes, geo, statements
 from .memo import digest
 
 if TYPE_CHECKING:
@@ -137,6 +138,8 @@ class Figure:
     doc: str = ""
     start: int = -1
     end: int = -1
+    qualifier: str = ""  # tx:qualifier when the graph states one (预计, 累计, 年均, part-year)
+    curated: str = ""  # tx:curatedAt of a curated figure
 
 
 @dataclass
@@ -148,6 +151,10 @@ class ExplorerData:
     definitions: list[Definition]
     figures: list[Figure]
     same_as: dict[str, list[str]]
+    edge_sources: dict[tuple[str, str, str], list[Source]] = field(default_factory=dict)
+    statements: list[Statement] = field(default_factory=list)
+    geo: dict[str, tuple[float, float, str]] = field(default_factory=dict)
+    footnotes: list[Footnote] = field(default_factory=list)
     # derived, filled by ``derive``
     parents: dict[str, list[str]] = field(default_factory=dict)  # located in, direct
     children: dict[str, list[str]] = field(default_factory=dict)
@@ -216,7 +223,7 @@ def collect(
         key=lambda e: (e.source, e.target, e.prop),
     )
     docs = _documents(kg)
-    mentions, evidence = _mentions(kg, nodes, docs)
+    mentions = _mentions(kg, nodes, docs)
     definitions = [
         Definition(short_id(r["c"]), short_id(r["doc"]), r["headword"], r["text"], r.get("num"))
         for r in kg.select(
@@ -225,11 +232,25 @@ def collect(
                 OPTIONAL { ?d tx:glossaryNumber ?num } } ORDER BY ?c ?doc ?num"""
         )
     ]
-    figures = _figures(kg, evidence)
+    figures = _figures(kg, docs)
     same_as: dict[str, list[str]] = defaultdict(list)
     for r in kg.select("SELECT ?e ?o WHERE { ?e schema:sameAs|skos:exactMatch ?o } ORDER BY ?e ?o"):
         same_as[short_id(r["e"])].append(r["o"])
-    data = ExplorerData(nodes, edges, docs, mentions, definitions, figures, dict(same_as))
+    from ..api import RELATIONS
+
+    data = ExplorerData(
+        nodes,
+        edges,
+        docs,
+        mentions,
+        definitions,
+        figures,
+        dict(same_as),
+        edge_sources=edge_sources(kg, sorted(RELATIONS)),
+        statements=statements(kg),
+        geo=geo(kg),
+        footnotes=footnotes(kg),
+    )
     if derived:
         derive(data, memo)
     return data
@@ -464,12 +485,8 @@ def _documents(kg: KnowledgeGraph) -> dict[str, Doc]:
     return docs
 
 
-def _mentions(
-    kg: KnowledgeGraph, nodes: dict[str, Node], docs: dict[str, Doc]
-) -> tuple[list[Mention], dict[str, tuple[str, int, int]]]:
-    """Entity mentions, and the evidence span of each figure (keyed by observation id)."""
+def _mentions(kg: KnowledgeGraph, nodes: dict[str, Node], docs: dict[str, Doc]) -> list[Mention]:
     mentions: list[Mention] = []
-    evidence: dict[str, tuple[str, int, int]] = {}
     for r in kg.select(
         """SELECT ?body ?doc ?start ?end WHERE {
             ?a a oa:Annotation ; oa:hasBody ?body ; oa:hasTarget ?t .
@@ -477,29 +494,44 @@ def _mentions(
         }"""
     ):
         body, doc = short_id(r["body"]), short_id(r["doc"])
-        if doc not in docs:
-            continue
-        if body in nodes:
+        if doc in docs and body in nodes:
             mentions.append(Mention(body, doc, int(r["start"]), int(r["end"])))
-        elif body.startswith("observation/"):
-            evidence[body] = (doc, int(r["start"]), int(r["end"]))
     mentions.sort(key=lambda m: (m.doc, m.start, m.node))
-    return mentions, evidence
+    return mentions
 
 
-def _figures(kg: KnowledgeGraph, evidence: dict[str, tuple[str, int, int]]) -> list[Figure]:
+def _figures(kg: KnowledgeGraph, docs: dict[str, Doc]) -> list[Figure]:
+    """Every observation with its evidence: an annotation on the quoted words (curated
+    figures) or the sentence it was read from (extracted ones, ``prov:wasDerivedFrom`` a
+    ``tx:Sentence``: the stated value is marked inside it)."""
+    evidence: dict[str, tuple[str, int, int]] = {}
+    for r in kg.select(
+        """SELECT ?o ?doc ?start ?end WHERE { ?o a qb:Observation ; prov:wasDerivedFrom ?ev .
+            { ?ev oa:hasTarget ?t . ?t oa:hasSource ?doc ; oa:hasSelector ?p }
+            UNION { ?ev a tx:Sentence ; oa:hasSource ?doc ; oa:hasSelector ?p }
+            ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }"""
+    ):
+        evidence.setdefault(r["o"], (short_id(r["doc"]), int(r["start"]), int(r["end"])))
     figures: list[Figure] = []
     for r in kg.select(
-        """SELECT ?o ?area ?ind ?value ?unit ?year ?kind ?stated ?note WHERE {
+        """SELECT ?o ?area ?ind ?value ?unit ?year ?kind ?stated ?note ?qual ?cur WHERE {
             ?o a qb:Observation ; sdmx-dimension:refArea ?area ; tx:indicator ?ind ;
                sdmx-measure:obsValue ?value ; sdmx-attribute:unitMeasure ?unit ;
                sdmx-dimension:refPeriod ?y ; tx:figureKind ?kind . ?y rdfs:label ?year .
             OPTIONAL { ?o tx:statedAs ?stated } OPTIONAL { ?o skos:note ?note }
+            OPTIONAL { ?o tx:qualifier ?qual } OPTIONAL { ?o tx:curatedAt ?cur }
         } ORDER BY ?o"""
     ):
         oid = short_id(r["o"])
-        doc, start, end = evidence.get(oid, ("", -1, -1))
+        doc, start, end = evidence.get(r["o"], ("", -1, -1))
+        stated = str(r.get("stated", ""))
+        if doc in docs and stated:
+            # a sentence as evidence: mark the figure inside it when it is written there
+            at = docs[doc].text.find(stated, start, end)
+            if at >= 0:
+                start, end = at, at + len(stated)
         value = r["value"]
+        qual = str(r.get("qual", ""))
         figures.append(
             Figure(
                 id=oid,
@@ -509,11 +541,13 @@ def _figures(kg: KnowledgeGraph, evidence: dict[str, tuple[str, int, int]]) -> l
                 unit=_local(r["unit"]),
                 year=int(r["year"]),
                 kind=_local(r["kind"]),
-                stated=r.get("stated", ""),
+                stated=stated,
                 note=r.get("note", ""),
                 doc=doc,
                 start=start,
                 end=end,
+                qualifier=_local(qual) if qual.startswith("http") else qual,
+                curated=str(r.get("cur", "")),
             )
         )
     return figures

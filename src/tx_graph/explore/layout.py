@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["SPACING", "ego_layout", "grouped_layout", "memo_key", "spread_layout"]
+__all__ = ["SPACING", "ego_layout", "grouped_layout", "memo_key", "spread_layout", "tree_layout"]
 
 SPACING = 70.0  # pixels between neighbours at zoom 1
 SPRING_MAX = 450  # largest graph handed to one spring_layout call (dense, O(n²) per step)
@@ -147,6 +147,59 @@ def ego_layout(
     for i, n in enumerate(ring2):
         a = first + step * i
         pos[n] = (round(r2 * cos(a)), round(r2 * sin(a)))
+    return pos
+
+
+def tree_layout(children: Mapping[Any, Iterable[Any]], root: Any, keep: Iterable[Any]) -> Pos:
+    """A radial tree: ``root`` in the middle, each depth on its own ring, every subtree
+    in a wedge as wide as its share of the leaves. Linear in the nodes, so a place
+    holding a thousand things costs nothing (a force layout of it cost about 6 ms per
+    page, most of a 10,000-node site's generation); nodes of ``keep`` the tree does not
+    reach go on an outer ring.
+
+    >>> tree_layout({"a": ["b", "c"]}, "a", ["a", "b", "c"])["a"]
+    (0, 0)
+    """
+    wanted = set(keep)
+    order: list[tuple[Any, int, Any]] = []  # (node, depth, parent) depth-first
+    seen = {root}
+    stack = [(root, 0, None)]
+    while stack:
+        node, depth, parent = stack.pop()
+        order.append((node, depth, parent))
+        for c in reversed(list(children.get(node, ()))):
+            if c in wanted and c not in seen:
+                seen.add(c)
+                stack.append((c, depth + 1, node))
+    kids: dict[Any, list[Any]] = {}
+    for node, _, parent in order:
+        if parent is not None:
+            kids.setdefault(parent, []).append(node)
+    leaves: dict[Any, int] = {}
+    for node, _, _ in reversed(order):
+        leaves[node] = sum(leaves[c] for c in kids.get(node, ())) or 1
+    depth_of = {node: depth for node, depth, _ in order}
+    deepest = max(depth_of.values())
+    rest = sorted((n for n in wanted if n not in seen), key=str)
+    # rings far enough apart that the outermost holds its leaves about SPACING apart
+    ring = max(2.4 * SPACING, leaves[root] * SPACING * 0.7 / (2 * math.pi) / max(1, deepest))
+    pos: Pos = {root: (0, 0)}
+    span: dict[Any, tuple[float, float]] = {root: (-math.pi / 2, 3 * math.pi / 2)}
+    for node, depth, _ in order:
+        lo, hi = span[node]
+        if node != root:
+            a = (lo + hi) / 2
+            pos[node] = (round(ring * depth * math.cos(a)), round(ring * depth * math.sin(a)))
+        start = lo
+        for c in kids.get(node, ()):
+            width = (hi - lo) * leaves[c] / leaves[node]
+            span[c] = (start, start + width)
+            start += width
+    if rest:
+        r = ring * (deepest + 1.5)
+        step = 2 * math.pi / len(rest)
+        for i, n in enumerate(rest):
+            pos[n] = (round(r * math.cos(step * i)), round(r * math.sin(step * i)))
     return pos
 
 
