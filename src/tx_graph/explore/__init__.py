@@ -191,6 +191,10 @@ def _render(site: Any, job: Job) -> tuple[str, str]:
     from .pages import page_path, place_path
 
     kind, key = job
+    if kind == "plan":
+        from .views import plan_path
+
+        return plan_path(key), site.plan_page(key)
     if kind == "place":
         return place_path(key), site.place_page(key)
     if kind == "year":
@@ -246,6 +250,7 @@ def _write_site(
     jobs: list[Job] = [("year" if n.type == "year" else "entity", k) for k, n in sorted(data.nodes.items())]
     jobs += [("place", k) for k in sorted(site.place_pages)]
     jobs += [("doc", k) for k in sorted(data.docs)]
+    jobs += [("plan", k) for k in site.plan_areas()]
     workers = _workers() if workers is None else workers
     writer = _Writer(out, state.files)
     child = None
@@ -274,6 +279,8 @@ def _write_site(
         writer.put("index.html", site.index_page())
         writer.put("overview.html", site.overview_page(payload))
         writer.put("glossary.html", site.glossary_page())
+        writer.put("timeline.html", site.timeline_page())
+        writer.put("map.html", site.map_page())
         for job in _take(jobs, counter):
             writer.put(*_render(site, job))
         if child is not None:
@@ -334,7 +341,9 @@ def _fill_sizes(stats: ExplorerStats, sizes: dict[str, int]) -> None:
     stats.bytes = sum(sizes.values())
     stats.largest = max(((k, v) for k, v in sizes.items() if k.endswith(".html")), key=lambda kv: kv[1])
     stats.sizes = {
-        k: sizes[k] for k in ("index.html", "overview.html", "glossary.html", "assets/search-index.js") if k in sizes
+        k: sizes[k]
+        for k in ("index.html", "overview.html", "glossary.html", "timeline.html", "map.html", "assets/search-index.js")
+        if k in sizes
     }
 
 

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .data import HEAD_TYPES, IN_YEAR, PLACE_TYPES, Doc, ExplorerData, Figure
+from .data import HEAD_TYPES, IN_YEAR, PLACE_TYPES, Doc, ExplorerData, Figure, Mention
+from .facts import Source, Statement
 from .style import RELATION_STYLE, TYPE_ORDER, type_style
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 EGO_CAP = 400  # nodes in an entity's radius-2 network; hubs such as 桐乡市 reach everything
 SUBGRAPH_CAP = 1500  # nodes in a document's or a place's network
 EGO_RING2_OPEN = 60  # open an entity page at radius 2 when the second ring is at most this big
+RELATIONS_SHOWN = 150  # rows of the relations-with-sources table (桐乡市 has hundreds)
 MENTIONS_OPEN = 3  # documents whose mentions are unfolded on an entity page
 KIND_NAMES = {"actual": "实际 actual", "target": "目标 target"}
 UNIT_NAMES = {"yuan": "元", "usd": "美元", "percent": "%", "percentage-point": "百分点"}
@@ -64,6 +66,36 @@ def fmt_int(n: int) -> str:
     return f"{n:,}"
 
 
+def plural(n: int, word: str) -> str:
+    """``1 mention``, ``2 mentions``, ``3 entities``.
+
+    >>> plural(1, "mention"), plural(2, "mention"), plural(3, "entity")
+    ('1 mention', '2 mentions', '3 entities')
+    """
+    many = word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
+    return f"{n:,} {word if n == 1 else many}"
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def spaced_pinyin(label: str, pinyin: str) -> str:
+    """The curated pinyin with a space between syllables, as readers expect it
+    (Tóngkūn jítuán …): syllables come from pypinyin on the Chinese label, and are used
+    only when they spell exactly the curated pinyin; otherwise the pinyin stays as is."""
+    try:
+        from pypinyin import Style
+        from pypinyin import pinyin as to_pinyin
+    except ImportError:
+        return pinyin
+    syllables = [s[0] for s in to_pinyin(label, style=Style.TONE, errors="ignore") if s and s[0]]
+    if "".join(syllables).lower() != pinyin.replace(" ", "").lower() or " " in pinyin:
+        return pinyin
+    out, at = [], 0
+    for syl in syllables:  # keep the curated capitals
+        out.append(pinyin[at : at + len(syl)])
+        at += len(syl)
+    return " ".join(out)
+
+
 class SiteBase:
     """State and shared parts of the pages; the page kinds are mixins on top of it."""
 
@@ -90,6 +122,28 @@ class SiteBase:
             self.neighbours[e.target].append(("in", e.relation, e.source))
             self.out_edges[e.source].append(e)
         self.adjacent = _Adjacent(self.neighbours)
+        self.edge_src: dict[tuple[str, str], list[Source]] = defaultdict(list)
+        for (a, _, b), sources in data.edge_sources.items():
+            self.edge_src[(a, b)].extend(x for x in sources if x not in self.edge_src[(a, b)])
+        self.statements_of: dict[str, list[Statement]] = defaultdict(list)
+        for st in data.statements:
+            for _, who in st.participants:
+                if st not in self.statements_of[who]:
+                    self.statements_of[who].append(st)
+        # a glossary term's uses: its own mentions, and those of the entity it names where
+        # the text says the term (一园两区 is linked to the park it names)
+        self.term_uses: dict[str, list[Mention]] = {}
+        for term, focus in ((t, f) for f, ts in self.focus_of.items() for t in ts):
+            node = data.nodes.get(term)
+            if node is None:
+                continue
+            names = {node.label, *node.aliases}
+            uses = list(data.mentions_of.get(term, []))
+            for m in data.mentions_of.get(focus, []):
+                doc = data.docs.get(m.doc)
+                if doc is not None and doc.text[m.start : m.end] in names and m not in uses:
+                    uses.append(m)
+            self.term_uses[term] = sorted(uses, key=lambda m: (m.doc, m.start))
         self._names: dict[str, str] = {}  # node → its path and label as JSON
 
     # ------------------------------------------------------------ shared parts
@@ -125,7 +179,9 @@ class SiteBase:
 <body data-root="{root}" data-page="{kind}">
 <header class="top">
 <a class="brand" href="{root}index.html"><b>桐乡</b> tx-graph explorer</a>
+<button type="button" class="menu-btn" aria-label="menu" aria-expanded="false">☰ menu</button>
 <nav><a href="{root}index.html">Index</a> <a href="{root}overview.html">Network</a>
+<a href="{root}timeline.html">Timeline</a> <a href="{root}map.html">Map</a>
 <a href="{root}glossary.html">Glossary 名词解释</a> <a href="{root}index.html#years">Years</a>
 <a href="{root}index.html#documents">Documents</a></nav>
 <div class="search"><input type="search" class="q" placeholder="Search 搜索: 乌镇, wuzhen, Wuzhen …"
@@ -143,6 +199,27 @@ every page works offline; every claim links to the sentence it came from.</foote
 </body>
 </html>
 """
+
+    def source_html(self, source: Source, root: str) -> str:
+        """Where a fact comes from: its sentence with the document and date, or "curated"
+        and the curation file:line:column, or the graph it was derived in."""
+        doc = self.data.docs.get(source.doc)
+        if doc is not None and source.start >= 0:
+            s, e = source.start, min(source.end, len(doc.text))
+            when = doc.issued or (str(doc.year) if doc.year else "")
+            return (
+                f'<a class="src" href="{root}{page_path(doc.id)}#s-{s}" title="open in the document">'
+                f"{esc(doc.text[s:e])}</a>"
+                f'<span class="via">— {self.link(doc.id, root)}{f" · {esc(when)}" if when else ""}'
+                f"{f' · rule <code>{esc(source.rule)}</code>' if source.rule else ''}</span>"
+            )
+        if source.curated:
+            return f'<span class="cur">curated <code>{esc(source.curated)}</code></span>'
+        return f'<span class="cur">derived <code>{esc(source.graph or "?")}</code></span>'
+
+    def sources_of(self, a: str, b: str) -> list[Source]:
+        """Sources of every relation between ``a`` and ``b``, either way round."""
+        return self.edge_src.get((a, b), []) + self.edge_src.get((b, a), [])
 
     def sentence_html(self, doc: Doc, start: int, end: int, root: str, *, cls: str = "") -> str:
         """The sentence around ``[start, end)`` with that span marked, linked to its place in the document."""

@@ -39,7 +39,9 @@ class DocPages(SiteBase):
         defs = (
             '<section><h2>Glossary of this document 名词解释</h2><div class="defs">'
             + "".join(
-                self._definition_card(x, root).replace("<header>", f"<header>{self.link(x.term, root)} ", 1)
+                self._definition_card(x, root)
+                .replace('<article class="def">', f'<article class="def" id="gl-{x.number or 0}">', 1)
+                .replace("<header>", f"<header>{self.link(x.term, root)} ", 1)
                 for x in definitions
             )
             + "</div></section>"
@@ -98,8 +100,31 @@ class DocPages(SiteBase):
                 )
             )
         spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
-        breaks = sorted({s.start for s in doc.sections if 0 < s.start < len(doc.text)})
+        numbered = {x.number for x in self.data.definitions if x.doc == doc.id and x.number}
+        for note in self.data.footnotes:
+            mark = f"[{note.number}]"
+            at = doc.text.find(mark, note.end, note.end + 4) if note.doc == doc.id else -1
+            if at < 0:
+                continue
+            # the mark opens the document's own glossary entry, else the glossary page's
+            href = (
+                f"#gl-{note.number}"
+                if note.number in numbered
+                else f"{root}glossary.html#{esc(note.term.replace('/', '-'))}"
+            )
+            spans.append((at, at + len(mark), f'<a class="fn" href="{href}" title="名词解释 {note.number}">', "</a>"))
+        spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+        heads: dict[int, int] = {}  # section start → end of its heading in the text
+        for sec in doc.sections:
+            at = doc.text.find(sec.heading, sec.start, sec.start + len(sec.heading) + 12) if sec.heading else -1
+            if at >= 0:
+                heads[sec.start] = at + len(sec.heading)
+        breaks = sorted(
+            {s.start for s in doc.sections if 0 < s.start < len(doc.text)}
+            | {e for e in heads.values() if e < len(doc.text)}
+        )
         anchors = {s.start: s.path for s in doc.sections}
+        starts = {a for a, _ in doc.sentences}
         accepted: list[tuple[int, int, str, str]] = []
         stack: list[tuple[int, int, str, str]] = []
         for span in spans:
@@ -116,12 +141,16 @@ class DocPages(SiteBase):
         for start, end, open_tag, close_tag in accepted:
             opens[start].append(open_tag)
             closes[end].insert(0, close_tag)
-        points = sorted({0, len(doc.text), *opens, *closes, *breaks, *anchors})
-        out = ["<p>"]
+        points = sorted({0, len(doc.text), *opens, *closes, *breaks, *anchors, *starts})
+        out = ['<p class="sh">' if 0 in heads else "<p>"]
         for a, b in itertools.pairwise(points):
             out.extend(closes.get(a, []))
-            if a in breaks:
+            if a in heads and a:
+                out.append('</p><p class="sh">')
+            elif a in breaks:
                 out.append("</p><p>")
+            if a in starts:
+                out.append(f'<span id="s-{a}"></span>')
             if a in anchors:
                 out.append(f'<span class="sec" id="sec-{esc(anchors[a])}"></span>')
             out.extend(opens.get(a, []))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .data import IN_YEAR, ExplorerData
-from .layout import SPACING, grouped_layout, memo_key, spread_layout
+from .layout import SPACING, grouped_layout, memo_key
 from .pages import node_size, overview_towns, page_path
 from .style import FONT_STACK, RELATION_STYLE, TYPE_ORDER, TYPE_STYLE
 
@@ -53,18 +53,17 @@ def overview_payload(data: ExplorerData, memo: Memo | None = None) -> dict[str, 
         if member in index and head in index:
             groups.setdefault(head, []).append(member)
     order = lambda k: (str(k).split("/")[0], data.nodes[str(k)].label, str(k))  # noqa: E731 - types stay together
-    aggregate = len(keys) > AGGREGATE_ABOVE
+    # the picture reads by groups: each town with what is in it, and the rest split into
+    # communities, each a disc around its best-linked member (the group's label)
+    clusters = {**groups, **_communities(layout_graph, set(groups) | {m for ms in groups.values() for m in ms}, data)}
 
     def lay_out() -> dict[Any, tuple[float, float]]:
-        if aggregate:
-            # towns collapse into discs when zoomed out: each must sit amid its own members
-            return grouped_layout(layout_graph, groups, order=order)
-        return spread_layout(layout_graph, order=order)
+        return grouped_layout(layout_graph, clusters, order=order)
 
     if memo is None:
         pos = lay_out()
     else:
-        key = memo_key(layout_graph, order, aggregate, sorted((h, sorted(m)) for h, m in groups.items()))
+        key = memo_key(layout_graph, order, "grouped", sorted((h, sorted(m)) for h, m in clusters.items()))
         pos = dict(memo.get("overview-layout", key, lay_out))
     _timeline(pos, sorted(years, key=lambda k: data.nodes[k].year or 0))
     radius: dict[str, float] = {}
@@ -75,6 +74,11 @@ def overview_payload(data: ExplorerData, memo: Memo | None = None) -> dict[str, 
     relations = [r for r in RELATION_STYLE if any(e.relation == r for e in data.edges)]
     relations += sorted({e.relation for e in data.edges} - set(relations))
     all_years = sorted({y for k in keys for y in data.years.get(k, [])})
+    doc_keys = sorted(data.docs, key=lambda k: (data.docs[k].year or 0, data.docs[k].title))
+    doc_index = {k: i for i, k in enumerate(doc_keys)}
+    docs_of: dict[str, set[int]] = {}
+    for m in data.mentions:
+        docs_of.setdefault(m.node, set()).add(doc_index[m.doc])
     nodes = []
     for k in keys:
         n = data.nodes[k]
@@ -95,6 +99,7 @@ def overview_payload(data: ExplorerData, memo: Memo | None = None) -> dict[str, 
                 radius.get(k, 0),
                 node_size(n.mentions),
                 n.aliases[0] if n.aliases else "",
+                sorted(docs_of.get(k, ())),
             ]
         )
     edges = [
@@ -114,9 +119,51 @@ def overview_payload(data: ExplorerData, memo: Memo | None = None) -> dict[str, 
         "budget": DRAW_BUDGET,
         "expandPx": EXPAND_PX,
         "cap": {"total": total, "shown": len(keys)},
+        "docs": [[data.docs[k].title, data.docs[k].year or 0] for k in doc_keys],
+        "groups": _group_discs(clusters, groups, pos, index, data),
         "style": {"types": {t: list(TYPE_STYLE.get(t, TYPE_STYLE["thing"])) for t in types}},
         "font": FONT_STACK,
     }
+
+
+def _communities(graph: Any, taken: set[str], data: ExplorerData) -> dict[str, list[str]]:
+    """Louvain communities (seeded) of what is not in a town, as head → members, the head
+    being the member with the most links (ties: most mentioned, then id)."""
+    import networkx as nx
+
+    rest = graph.subgraph([n for n in graph if n not in taken and graph.degree(n) > 0])
+    out: dict[str, list[str]] = {}
+    if rest.number_of_nodes() < 8:
+        return out
+    for community in nx.community.louvain_communities(rest, seed=7, resolution=1.0):
+        if len(community) < 6:
+            continue
+        members = sorted(community)
+        head = max(members, key=lambda k: (rest.degree(k), data.nodes[k].mentions, k))
+        out[head] = [m for m in members if m != head]
+    return out
+
+
+def _group_discs(
+    clusters: dict[str, list[str]],
+    towns: dict[str, list[str]],
+    pos: dict[Any, tuple[float, float]],
+    index: dict[str, int],
+    data: ExplorerData,
+) -> list[list[Any]]:
+    """[head index, centre x, centre y, radius, label, is a town] of each drawn group, for
+    the group outlines and their labels."""
+    out = []
+    for head, members in sorted(clusters.items()):
+        inside = [m for m in (head, *members) if m in pos]
+        if head not in index or len(inside) < 2:
+            continue
+        cx = sum(pos[m][0] for m in inside) / len(inside)
+        cy = sum(pos[m][1] for m in inside) / len(inside)
+        r = max(((pos[m][0] - cx) ** 2 + (pos[m][1] - cy) ** 2) ** 0.5 for m in inside) + SPACING * 0.6
+        label = data.nodes[head].label
+        out.append([index[head], round(cx, 1), round(cy, 1), round(r, 1), label, 1 if head in towns else 0])
+    return out
 
 
 def _timeline(pos: dict[Any, tuple[float, float]], years: list[str]) -> None:
