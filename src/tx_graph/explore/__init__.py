@@ -409,11 +409,20 @@ def _copy_assets(target: Path) -> None:
 def _search_index(data: ExplorerData, memo: Memo | None = None) -> str:
     """``window.TX_SEARCH``: every entity, year and document with the names it is found by."""
     from .data import plain_pinyin
+    from .memo import digest
     from .pages import js_data, page_path
+    from .search import describer, traditional_pairs
     from .style import FONT_STACK, RELATION_STYLE, TYPE_STYLE
 
     labels = sorted({n.label for n in data.nodes.values()})
     initials = memo.many("initials", labels, _initials) if memo is not None else _initials(labels)
+    describe = describer(data)
+    chars = sorted({c for n in data.nodes.values() for name in (n.label, *n.aliases) for c in name if ord(c) > 0x2E80})
+    t2s = (
+        memo.get("t2s", digest(chars), lambda: traditional_pairs(chars))
+        if memo is not None
+        else traditional_pairs(chars)
+    )
     items: list[list[Any]] = []
     for key, n in sorted(data.nodes.items(), key=lambda kv: (-kv[1].mentions, kv[0])):
         items.append(
@@ -426,15 +435,30 @@ def _search_index(data: ExplorerData, memo: Memo | None = None) -> str:
                 plain_pinyin(n.pinyin),
                 initials.get(n.label, ""),
                 n.mentions,
+                describe(key),
             ]
         )
     for key, doc in sorted(data.docs.items()):
-        items.append([doc.title, "document", page_path(key), "", "", "", "", len(data.mentions_in.get(key, ()))])
+        when = doc.issued or (str(doc.year) if doc.year else "")
+        items.append(
+            [
+                doc.title,
+                "document",
+                page_path(key),
+                "",
+                "",
+                "",
+                "",
+                len(data.mentions_in.get(key, ())),
+                " · ".join(x for x in (doc.kind, when) if x),
+            ]
+        )
     payload = {
         "types": {k: list(v) for k, v in TYPE_STYLE.items()},
         "rels": {k: list(v) for k, v in RELATION_STYLE.items()},
         "font": FONT_STACK,
         "items": items,
+        "t2s": t2s,
     }
     return "window.TX_SEARCH = " + js_data(payload) + ";\n"
 

@@ -163,7 +163,17 @@ class SiteBase:
         zh, colour, _ = type_style(kind)
         return f'<span class="badge" style="--c:{colour}" title="{esc(kind)}">{esc(zh)}</span>'
 
-    def page(self, title: str, root: str, body: str, *, kind: str, network: bool = False, script: str = "") -> str:
+    def page(
+        self,
+        title: str,
+        root: str,
+        body: str,
+        *,
+        kind: str,
+        network: bool = False,
+        script: str = "",
+        scripts: Sequence[str] = (),
+    ) -> str:
         vis_css = f'<link rel="stylesheet" href="{root}assets/vis-network.min.css">' if network else ""
         vis_js = f'<script src="{root}assets/vis-network.min.js"></script>' if network else ""
         tail = f"<script>{script}</script>" if script else ""
@@ -195,6 +205,7 @@ every page works offline; every claim links to the sentence it came from.</foote
 <script src="{root}assets/search-index.js"></script>
 {vis_js}
 <script src="{root}assets/explorer.js"></script>
+{"".join(f'<script src="{root}assets/{name}"></script>' for name in scripts)}
 {tail}
 </body>
 </html>

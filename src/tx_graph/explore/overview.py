@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .data import IN_YEAR, ExplorerData
-from .layout import SPACING, grouped_layout, memo_key
+from .layout import SPACING, grouped_layout, memo_key, packed_layout
 from .pages import node_size, overview_towns, page_path
 from .style import FONT_STACK, RELATION_STYLE, TYPE_ORDER, TYPE_STYLE
 
@@ -53,17 +53,27 @@ def overview_payload(data: ExplorerData, memo: Memo | None = None) -> dict[str, 
         if member in index and head in index:
             groups.setdefault(head, []).append(member)
     order = lambda k: (str(k).split("/")[0], data.nodes[str(k)].label, str(k))  # noqa: E731 - types stay together
+    aggregate = len(keys) > AGGREGATE_ABOVE
     # the picture reads by groups: each town with what is in it, and the rest split into
     # communities, each a disc around its best-linked member (the group's label)
     clusters = {**groups, **_communities(layout_graph, set(groups) | {m for ms in groups.values() for m in ms}, data)}
 
     def lay_out() -> dict[Any, tuple[float, float]]:
-        return grouped_layout(layout_graph, clusters, order=order)
+        if aggregate:
+            # towns collapse into discs when zoomed out: each must sit amid its own members,
+            # and the discs where the graph between them puts them
+            return grouped_layout(layout_graph, clusters, order=order)
+        return packed_layout(layout_graph, clusters, order=order)
 
     if memo is None:
         pos = lay_out()
     else:
-        key = memo_key(layout_graph, order, "grouped", sorted((h, sorted(m)) for h, m in clusters.items()))
+        key = memo_key(
+            layout_graph,
+            order,
+            "grouped" if aggregate else "packed",
+            sorted((h, sorted(m)) for h, m in clusters.items()),
+        )
         pos = dict(memo.get("overview-layout", key, lay_out))
     _timeline(pos, sorted(years, key=lambda k: data.nodes[k].year or 0))
     radius: dict[str, float] = {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
-from .data import PLACE_TYPES, Node
+from .data import IN_YEAR, PLACE_TYPES, Node
 from .style import RELATION_STYLE, TYPE_ORDER, type_style
 
 if TYPE_CHECKING:
@@ -242,13 +242,20 @@ their definitions stand side by side.</p>
         )
         rel_counts = Counter(e.relation for e in d.edges)
         rel_boxes = "".join(
-            f'<label class="lg"><input type="checkbox" data-rel="{esc(r)}" checked> {_line_svg(r)} {esc(r)} '
+            f'<label class="lg"><input type="checkbox" data-rel="{esc(r)}"{"" if r == IN_YEAR else " checked"}> '
+            f"{_line_svg(r)} {esc(r)} "
             f'<span class="muted">{esc(RELATION_STYLE.get(r, ("",))[0])}</span> '
             f'<span class="n">{rel_counts[r]}</span></label>'
             for r in payload["rels"]
         )
         towns = "".join(f'<option value="{i}">{esc(payload["nodes"][i][1])}</option>' for i in payload["towns"])
         years = "".join(f'<option value="{y}">{y}</option>' for y in payload["years"])
+        docs = "".join(
+            f'<option value="{i}">{esc(title)}{f" ({year})" if year else ""}</option>'
+            for i, (title, year) in enumerate(payload["docs"])
+        )
+        year_type = payload["types"].index("year") if "year" in payload["types"] else -1
+        loose = sum(1 for n in payload["nodes"] if n[9] == 0 and n[2] != year_type)
         cap = payload.get("cap", {})
         capped = (
             f'<p class="warn">This graph has {fmt_int(cap["total"])} entities; '
@@ -261,12 +268,15 @@ their definitions stand side by side.</p>
 <div class="overview">
 <aside class="panel">
 <h1>Network overview</h1>
-<p class="muted small">Drag to pan, scroll to zoom, hover for details, click a node to open its page.</p>
+<p class="muted small">Drag to pan, scroll to zoom, hover for details, click a node for its facts and
+neighbours, double-click to open its page.</p>
 <p id="status" class="status">loading…</p>
 {capped}
 <h2>Filter</h2>
 <label class="field">town 镇/街道 <select id="f-town"><option value="-1">all</option>{towns}</select></label>
 <label class="field">year 年份 <select id="f-year"><option value="0">all</option>{years}</select></label>
+<label class="field">document 文件 <select id="f-doc"><option value="-1">all</option>{docs}</select></label>
+<label class="field"><span><input type="checkbox" id="f-loose"> show {loose} unconnected</span></label>
 <p><button type="button" id="f-reset">reset</button> <button type="button" id="f-fit">fit view</button></p>
 <h2>Types <small>click to show / hide</small></h2><div class="legend col">{type_boxes}</div>
 <h2>Relations</h2><div class="legend col">{rel_boxes}</div>
@@ -277,7 +287,9 @@ landmarks and projects when the graph is large and you are zoomed out; zoom in t
 </div>
 """
         script = f"TXX.overview({js_data(payload)});"
-        return self.page("Network overview", root, body, kind="overview", network=True, script=script)
+        return self.page(
+            "Network overview", root, body, kind="overview", network=True, script=script, scripts=["overview.js"]
+        )
 
 
 # ---------------------------------------------------------------- helpers

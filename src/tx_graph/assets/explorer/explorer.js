@@ -37,12 +37,22 @@
 
   // ------------------------------------------------------------------ search
 
+  // traditional → simplified for the characters the index uses (S.t2s: pairs of characters)
+  var T2S = {};
+  (function () {
+    var pairs = S.t2s || '';
+    for (var k = 0; k + 1 < pairs.length; k += 2) T2S[pairs[k]] = pairs[k + 1];
+  })();
+
   function norm(s) {
-    return (s || '')
+    var out = (s || '')
       .toLowerCase()
       .normalize('NFD')
       .replace(/[\u0300-\u036f]/g, '')
-      .replace(/[\s·•・'"“”‘’「」《》()（）-]/g, '');
+      .replace(/[\s·•・'"“”‘’「」《》()（）\-—_,，。、:：;；!！?？]/g, '');
+    var t = '';
+    for (var k = 0; k < out.length; k++) t += T2S[out[k]] || out[k];
+    return t;
   }
 
   var prepared = null;
@@ -62,7 +72,29 @@
     return prepared;
   }
 
-  // lower is better: exact name, exact alias, prefixes, then substrings
+  // every character of q in order in s: the gaps between them, or -1 (乌镇以色列产业园 is in
+  // 乌镇以色列信息产业园 with one gap of two characters)
+  function gaps(s, q) {
+    var at = -1, total = 0;
+    for (var k = 0; k < q.length; k++) {
+      var next = s.indexOf(q[k], at + 1);
+      if (next < 0) return -1;
+      if (at >= 0) total += next - at - 1;
+      at = next;
+    }
+    return total;
+  }
+
+  // share of q's character pairs that s holds too (a typo or a changed word still shares most)
+  function pairs(s, q) {
+    if (q.length < 3) return 0;
+    var hit = 0;
+    for (var k = 0; k + 1 < q.length; k++) if (s.indexOf(q.substr(k, 2)) >= 0) hit++;
+    return hit / (q.length - 1);
+  }
+
+  // lower is better: exact name, exact alias, prefixes, substrings, then the forgiving
+  // matches (characters in order, most character pairs shared)
   function score(p, q) {
     var i;
     if (p.label === q) return [0, ''];
@@ -73,6 +105,17 @@
     if (p.label.indexOf(q) >= 0) return [5, ''];
     for (i = 0; i < p.naliases.length; i++) if (p.naliases[i].indexOf(q) >= 0) return [6, p.aliases[i]];
     for (i = 0; i < p.others.length; i++) if (p.others[i].indexOf(q) >= 0) return [7, p.it[4] || p.it[5]];
+    if (q.length >= 2) {
+      var names = [p.label].concat(p.naliases);
+      for (i = 0; i < names.length; i++) {
+        var g = gaps(names[i], q);
+        if (g >= 0 && g <= Math.max(2, q.length)) return [8 + g / 100, i ? p.aliases[i - 1] : ''];
+      }
+      for (i = 0; i < names.length; i++) {
+        var share = pairs(names[i], q);
+        if (share >= 0.6) return [9 + (1 - share), i ? p.aliases[i - 1] : ''];
+      }
+    }
     return null;
   }
 
@@ -90,6 +133,7 @@
     return hits.slice(0, limit || 12);
   }
   TXX.search = search;
+  TXX.util = { typeStyle: typeStyle, relStyle: relStyle, shade: shade, go: go, FONT: FONT };
 
   function initSearch(input) {
     var list = input.parentNode.querySelector('.q-results');
@@ -120,7 +164,7 @@
         var style = typeStyle(h.it[1]);
         badge.className = 'badge';
         badge.style.setProperty('--c', style[1]);
-        badge.textContent = style[0] || h.it[1];
+        badge.textContent = (style[0] ? style[0] + ' · ' : '') + h.it[1];
         a.appendChild(name);
         a.appendChild(document.createTextNode(' '));
         a.appendChild(badge);
@@ -129,6 +173,12 @@
           why.className = 'why';
           why.textContent = h.why;
           a.appendChild(why);
+        }
+        if (h.it[8]) {
+          var desc = document.createElement('span');
+          desc.className = 'desc';
+          desc.textContent = h.it[8];
+          a.appendChild(desc);
         }
         if (h.it[7]) {
           var n = document.createElement('span');
@@ -277,9 +327,15 @@
 
   // A page's own network: ego (rings by distance), a place's contents or a document's entities.
   // D.nodes: [href, label, type index, mentions, x, y, distance]; D.edges: [from, to, relation index]
+  TXX.util.options = options;
+  TXX.util.visNode = visNode;
+  TXX.util.visEdge = visEdge;
+  TXX.util.ready = ready;
+  TXX.util.plural = plural;
+
   TXX.mini = function (elementId, D, opts) {
     var el = document.getElementById(elementId);
-    if (!el || !window.vis) return;
+    if (!el || !window.vis || document.body.classList.contains('embedded')) return;
     var nodes = new vis.DataSet();
     var edges = new vis.DataSet();
     var network = new vis.Network(el, { nodes: nodes, edges: edges }, options(D.nodes.length > 800));
@@ -327,7 +383,7 @@
     }
 
     network.on('click', function (p) {
-      if (p.nodes.length && p.nodes[0] !== D.centre) go(D.nodes[p.nodes[0]][0]);
+      if (p.nodes.length && p.nodes[0] !== D.centre) TXX.panel.open(D.nodes[p.nodes[0]][0], D.nodes[p.nodes[0]][1]);
     });
     network.on('hoverNode', function () { el.style.cursor = 'pointer'; });
     network.on('blurNode', function () { el.style.cursor = ''; });
@@ -340,255 +396,113 @@
     }
   };
 
-  // ------------------------------------------------------------------ overview
-  // D.nodes: [href, label, type index, mentions, x, y, head index, town indexes, years,
-  //           degree, members (heads), disc radius (heads), size, first alias]
-  TXX.overview = function (D) {
-    var el = document.getElementById('overview');
-    if (!el || !window.vis) return;
-    var N = D.nodes.length;
-    var E = D.edges.length;
-    var typeOn = D.types.map(function () { return true; });
-    var relOn = D.rels.map(function () { return true; });
-    var town = -1;
-    var year = 0;
-    var isHead = new Uint8Array(N);
-    D.nodes.forEach(function (n) { if (n[6] >= 0) isHead[n[6]] = 1; });
-    var state = new Int8Array(N); // 0 absent, 1 drawn, 2 drawn collapsed (a town holding its members)
-    var shownCount = new Int32Array(N); // members counted into a collapsed head's label
-    var nodes = new vis.DataSet();
-    var edges = new vis.DataSet();
-    var network = new vis.Network(el, { nodes: nodes, edges: edges }, options(N > 1500));
-    var statusEl = document.getElementById('status');
-    TXX.network = network;
-    TXX.networks.overview = network;
-    TXX.data = D;
 
-    function passes(i) {
-      var n = D.nodes[i];
-      if (!typeOn[n[2]]) return false;
-      if (town >= 0 && i !== town && n[7].indexOf(town) < 0) return false;
-      if (year && n[8].indexOf(year) < 0) return false;
-      return true;
+  // ------------------------------------------------------------------ side panel
+  // A node's facts in place: its own page, shown compact in a frame beside the network
+  // (the page has labels, type, places, years, relations with their sentences, figures,
+  // mentions). Links inside open in the whole window. ``onExpand`` is set by the overview.
+  TXX.panel = (function () {
+    var box = null, frame = null, title = null, current = null;
+    function build() {
+      if (box) return;
+      box = document.createElement('aside');
+      box.id = 'side';
+      box.className = 'side';
+      box.hidden = true;
+      box.innerHTML =
+        '<div class="side-bar"><b class="side-title"></b>' +
+        '<button type="button" class="side-expand" title="add its neighbours to the view">expand 展开</button>' +
+        '<a class="side-open" title="open its full page">full page →</a>' +
+        '<button type="button" class="side-close" aria-label="close">×</button></div>' +
+        '<iframe class="side-frame" title="facts"></iframe>';
+      document.body.appendChild(box);
+      frame = box.querySelector('iframe');
+      title = box.querySelector('.side-title');
+      box.querySelector('.side-close').addEventListener('click', close);
+      box.querySelector('.side-expand').addEventListener('click', function () {
+        if (TXX.panel.onExpand && current) TXX.panel.onExpand(current);
+      });
     }
+    function open(href, label, key) {
+      build();
+      current = key === undefined ? href : key;
+      title.textContent = label;
+      box.querySelector('.side-open').href = ROOT + href;
+      box.querySelector('.side-expand').hidden = !TXX.panel.onExpand;
+      frame.src = ROOT + href + '#panel';
+      box.hidden = false;
+      document.body.classList.add('has-side');
+    }
+    function close() {
+      if (!box) return;
+      box.hidden = true;
+      current = null;
+      document.body.classList.remove('has-side');
+      if (TXX.panel.onClose) TXX.panel.onClose();
+    }
+    return { open: open, close: close, onExpand: null, onClose: null };
+  })();
 
-    // the names legible in the fitted view: years, towns, and the most mentioned and linked
-    var important = new Uint8Array(N);
-    var order = [];
-    for (var j = 0; j < N; j++) {
-      if (D.types[D.nodes[j][2]] === 'year') important[j] = 1;
-      else order.push(j);
-    }
-    order.sort(function (a, b) {
-      var na = D.nodes[a], nb = D.nodes[b];
-      return nb[3] + 2 * nb[9] + nb[10] - (na[3] + 2 * na[9] + na[10]);
+  // ------------------------------------------------------------------ small page behaviours
+  if (window.location.hash === '#panel' && window.top !== window.self) {
+    // inside the side panel: compact, and links leave the frame
+    document.body.classList.add('embedded');
+    var base = document.createElement('base');
+    base.target = '_top';
+    document.head.appendChild(base);
+  }
+  TXX.embedded = document.body.classList.contains('embedded');
+
+  var menu = document.querySelector('.menu-btn');
+  if (menu) {
+    menu.addEventListener('click', function () {
+      var open = document.body.classList.toggle('menu-open');
+      menu.setAttribute('aria-expanded', open ? 'true' : 'false');
     });
-    order.slice(0, 30).forEach(function (i) { important[i] = 1; });
-    var labelBoost = 0;
+  }
 
-    function fontSize(i, collapsed) {
-      var n = D.nodes[i];
-      var s = 13 + Math.min(22, 1.8 * Math.sqrt(n[3]) + (n[9] > 8 ? 4 : 0) + (n[10] ? 6 : 0));
-      if (collapsed) s += 6;
-      return important[i] ? Math.max(s, labelBoost) : s;
-    }
-
-    function nodeObject(i, collapsed, inside) {
-      var n = D.nodes[i];
-      var type = D.types[n[2]];
-      var lines = [n[1], type + ' · ' + typeStyle(type)[0], plural(n[3], 'mention') + ' · ' + plural(n[9], 'link')];
-      if (n[13]) lines.push('also: ' + n[13]);
-      if (collapsed) lines.push(plural(inside, 'entity') + ' inside — zoom in to expand');
-      lines.push('click to open its page');
-      // a collapsed town stands for its whole disc of members: draw it about that big
-      var size = collapsed ? Math.max(n[12], 14 + 3 * Math.sqrt(inside), 0.4 * n[11]) : n[12];
-      var label = collapsed ? n[1] + ' (+' + inside + ')' : n[1];
-      return visNode(i, label, type, size, n[4], n[5], lines.join('\n'), fontSize(i, collapsed));
-    }
-
-    function view() {
-      var scale = network.getScale();
-      var c = network.getViewPosition();
-      var w = el.clientWidth / scale / 2;
-      var h = el.clientHeight / scale / 2;
-      return { x0: c.x - w, y0: c.y - h, x1: c.x + w, y1: c.y + h, cx: c.x, cy: c.y, scale: scale };
-    }
-
-    function update(initial) {
-      var pass = new Uint8Array(N);
-      var memberPass = new Int32Array(N);
-      var passing = 0;
-      var i, k;
-      for (i = 0; i < N; i++) {
-        if (passes(i)) {
-          pass[i] = 1;
-          passing++;
-          if (D.nodes[i][6] >= 0) memberPass[D.nodes[i][6]]++;
-        }
-      }
-      var aggregating = D.aggregate && passing > D.aggregateAbove;
-      var expanded = new Uint8Array(N);
-      if (aggregating && !initial) {
-        var v = view();
-        var drawn = 0;
-        for (i = 0; i < N; i++) if (pass[i] && D.nodes[i][6] < 0) drawn++;
-        var candidates = [];
-        for (i = 0; i < N; i++) {
-          if (!isHead[i]) continue;
-          var n = D.nodes[i];
-          var r = n[11];
-          if (i === town) { expanded[i] = 1; drawn += memberPass[i]; continue; }
-          var onScreen = n[4] + r > v.x0 && n[4] - r < v.x1 && n[5] + r > v.y0 && n[5] - r < v.y1;
-          if (onScreen && 2 * r * v.scale >= D.expandPx) candidates.push(i);
-        }
-        candidates.sort(function (a, b) {
-          var na = D.nodes[a], nb = D.nodes[b];
-          return Math.hypot(na[4] - v.cx, na[5] - v.cy) - Math.hypot(nb[4] - v.cx, nb[5] - v.cy);
-        });
-        for (k = 0; k < candidates.length; k++) {
-          if (drawn + memberPass[candidates[k]] > D.budget) break;
-          expanded[candidates[k]] = 1;
-          drawn += memberPass[candidates[k]];
-        }
-      }
-      var want = new Int8Array(N);
-      for (i = 0; i < N; i++) {
-        var h = D.nodes[i][6];
-        if (aggregating && h >= 0 && !expanded[h]) continue;
-        var collapsible = aggregating && isHead[i] && !expanded[i] && memberPass[i] > 0;
-        if (pass[i] || collapsible) want[i] = collapsible ? 2 : 1;
-      }
-      var add = [], remove = [], change = [];
-      for (i = 0; i < N; i++) {
-        if (want[i] === state[i] && (want[i] !== 2 || shownCount[i] === memberPass[i])) continue;
-        if (!want[i]) remove.push(i);
-        else if (!state[i]) add.push(nodeObject(i, want[i] === 2, memberPass[i]));
-        else change.push(nodeObject(i, want[i] === 2, memberPass[i]));
-        state[i] = want[i];
-        shownCount[i] = want[i] === 2 ? memberPass[i] : 0;
-      }
-      // edges: original ones between drawn nodes; for collapsed members, one summed edge per pair of heads
-      var wanted = {};
-      var summed = {};
-      for (k = 0; k < E; k++) {
-        var e = D.edges[k];
-        if (!relOn[e[2]]) continue;
-        var a = e[0], b = e[1];
-        if (want[a] && want[b]) {
-          wanted['e' + k] = k;
-          continue;
-        }
-        if (!aggregating || !pass[a] || !pass[b]) continue;
-        var ra = want[a] ? a : D.nodes[a][6];
-        var rb = want[b] ? b : D.nodes[b][6];
-        if (ra < 0 || rb < 0 || ra === rb || !want[ra] || !want[rb]) continue;
-        var id = 'a' + ra + '-' + rb + '-' + e[2];
-        summed[id] = summed[id] || [ra, rb, e[2], 0];
-        summed[id][3]++;
-      }
-      var edgeRemove = [];
-      var have = {};
-      edges.getIds().forEach(function (id) {
-        if (wanted[id] === undefined && summed[id] === undefined) edgeRemove.push(id);
-        else have[id] = 1;
-      });
-      var edgeAdd = [];
-      Object.keys(wanted).forEach(function (id) {
-        if (have[id]) return;
-        var e = D.edges[wanted[id]];
-        var rel = D.rels[e[2]];
-        edgeAdd.push(visEdge(id, e[0], e[1], rel, D.nodes[e[0]][1] + ' — ' + rel + ' → ' + D.nodes[e[1]][1]));
-      });
-      var edgeChange = [];
-      Object.keys(summed).forEach(function (id) {
-        var s = summed[id];
-        var rel = D.rels[s[2]];
-        var obj = visEdge(id, s[0], s[1], rel, s[3] + ' × ' + rel + ' between ' + D.nodes[s[0]][1] + ' and ' + D.nodes[s[1]][1],
-          { width: Math.min(8, 1 + Math.log2(s[3])) });
-        (have[id] ? edgeChange : edgeAdd).push(obj);
-      });
-      if (edgeRemove.length) edges.remove(edgeRemove);
-      if (remove.length) nodes.remove(remove);
-      // vis draws in insertion order: small first, so hubs and their labels end up on top
-      add.sort(function (a, b) { return a.size - b.size; });
-      if (add.length) nodes.add(add);
-      if (change.length) nodes.update(change);
-      if (edgeAdd.length) edges.add(edgeAdd);
-      if (edgeChange.length) edges.update(edgeChange);
-      var collapsedHeads = 0, hidden = 0;
-      for (i = 0; i < N; i++) if (state[i] === 2) { collapsedHeads++; hidden += memberPass[i]; }
-      var text = 'Showing ' + nodes.length.toLocaleString('en') + ' of ' + plural(N, 'entity') +
-        ' and ' + edges.length.toLocaleString('en') + ' of ' + plural(E, 'relation') + '.';
-      if (passing < N) text += ' Filters match ' + passing.toLocaleString('en') + '.';
-      if (collapsedHeads) text += ' ' + plural(collapsedHeads, 'town') + ' collapsed, holding ' + hidden.toLocaleString('en') + ' more: zoom in to expand.';
-      statusEl.textContent = text;
-    }
-
-    var pending = null;
-    function schedule() {
-      if (!D.aggregate) return;
-      if (pending) clearTimeout(pending);
-      pending = setTimeout(function () { pending = null; update(false); }, 120);
-    }
-
-    function fitTo(indexes) {
-      var ids = indexes.filter(function (i) { return state[i]; });
-      network.fit({ nodes: ids.length ? ids : undefined, animation: false });
-      schedule();
-    }
-
-    network.on('click', function (p) {
-      if (p.nodes.length) go(D.nodes[p.nodes[0]][0]);
-    });
-    network.on('hoverNode', function () { el.style.cursor = 'pointer'; });
-    network.on('blurNode', function () { el.style.cursor = ''; });
-    network.on('zoom', schedule);
-    network.on('dragEnd', schedule);
-
-    Array.prototype.forEach.call(document.querySelectorAll('input[data-type]'), function (box) {
-      box.addEventListener('change', function () {
-        typeOn[D.types.indexOf(box.getAttribute('data-type'))] = box.checked;
-        update(false);
+  // a year filter hides the blocks (mention lists, timeline years) of other years
+  Array.prototype.forEach.call(document.querySelectorAll('select.year-filter'), function (select) {
+    select.addEventListener('change', function () {
+      var year = select.value;
+      Array.prototype.forEach.call(document.querySelectorAll(select.getAttribute('data-target')), function (el) {
+        el.hidden = !!year && el.getAttribute('data-year') !== year;
       });
     });
-    Array.prototype.forEach.call(document.querySelectorAll('input[data-rel]'), function (box) {
-      box.addEventListener('change', function () {
-        relOn[D.rels.indexOf(box.getAttribute('data-rel'))] = box.checked;
-        update(false);
+  });
+  // the timeline's kinds
+  Array.prototype.forEach.call(document.querySelectorAll('input[data-kind]'), function (box) {
+    box.addEventListener('change', function () {
+      var kind = box.getAttribute('data-kind');
+      Array.prototype.forEach.call(document.querySelectorAll('.tl-item'), function (li) {
+        if (li.getAttribute('data-kind') === kind) li.hidden = !box.checked;
       });
     });
-    var townSelect = document.getElementById('f-town');
-    var yearSelect = document.getElementById('f-year');
-    townSelect.addEventListener('change', function () {
-      town = parseInt(townSelect.value, 10);
-      update(false);
-      var members = [];
-      for (var i = 0; i < N; i++) if (town < 0 || i === town || D.nodes[i][7].indexOf(town) >= 0) members.push(i);
-      fitTo(members);
-    });
-    yearSelect.addEventListener('change', function () {
-      year = parseInt(yearSelect.value, 10);
-      update(false);
-    });
-    document.getElementById('f-reset').addEventListener('click', function () {
-      town = -1;
-      year = 0;
-      townSelect.value = '-1';
-      yearSelect.value = '0';
-      typeOn = typeOn.map(function () { return true; });
-      relOn = relOn.map(function () { return true; });
-      Array.prototype.forEach.call(document.querySelectorAll('input[data-type], input[data-rel]'), function (b) { b.checked = true; });
-      update(false);
-      fitTo([]);
-    });
-    document.getElementById('f-fit').addEventListener('click', function () { fitTo([]); });
+  });
 
-    ready(network, 'overview');
-    update(true);
-    network.fit({ animation: false });
-    var ids = [];
-    for (var m = 0; m < N; m++) if (important[m] && state[m]) ids.push(m);
-    labelBoost = boostLabels(network, nodes, ids, 12);
-    if (D.aggregate) update(false);
+  // ------------------------------------------------------------------ map
+  // D.measures: measure → place id → value; areas are coloured from pale to dark by value
+  TXX.map = function (D) {
+    var select = document.getElementById('map-measure');
+    var legend = document.getElementById('map-legend');
+    function paint() {
+      var values = D.measures[select.value];
+      var max = 0;
+      Object.keys(values).forEach(function (k) { max = Math.max(max, values[k]); });
+      Array.prototype.forEach.call(document.querySelectorAll('#map polygon.area'), function (poly) {
+        var place = poly.parentNode.getAttribute('data-place');
+        var v = values[place] || 0;
+        var t = max ? v / max : 0;
+        var light = Math.round(94 - 52 * t);
+        poly.style.fill = 'hsl(200, 60%, ' + light + '%)';
+      });
+      Array.prototype.forEach.call(document.querySelectorAll('#map text.mapvalue'), function (text) {
+        text.textContent = String(values[text.getAttribute('data-place')] || 0);
+      });
+      legend.textContent = D.names[select.value] + ': 0 (pale) to ' + max + ' (dark)';
+      document.body.setAttribute('data-map', select.value);
+    }
+    select.addEventListener('change', paint);
+    paint();
   };
 })();
