@@ -512,6 +512,14 @@ def _curated_entities(out: _Quads, curation: Curation, years: set[int]) -> None:
             out.add(node, DCTERMS.temporal, _n(year_iri(year)))
         if e.wikidata:
             out.add(node, SDO.sameAs, _n(WD[e.wikidata]))
+        if e.geo:
+            # a point (the seat of a town's government), not a boundary
+            point = _n(node.value + "/geo")
+            out.add(node, SDO.geo, point)
+            out.add(point, RDF.type, _n(SDO.GeoCoordinates))
+            out.add(point, SDO.latitude, _typed(e.geo[0], XSD.decimal))
+            out.add(point, SDO.longitude, _typed(e.geo[1], XSD.decimal))
+            out.add(point, SDO.description, Literal("seat", language="en"))
         if e.notes:
             # curators write notes in either language: no language tag rather than a wrong one
             out.add(node, SKOS.note, Literal(e.notes))

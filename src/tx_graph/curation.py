@@ -75,7 +75,7 @@ UNITS: dict[str, tuple[Decimal, str]] = {
 
 ENTITY_KEYS = (
     "id", "type", "label", "aliases", "parent", "en", "pinyin", "wikidata",
-    "companies", "part_of", "years", "notes",
+    "companies", "part_of", "years", "notes", "geo",
 )  # fmt: skip
 TERM_KEYS = ("id", "label", "aliases", "focus", "en", "notes")
 INDICATOR_KEYS = ("id", "label", "en", "notes")
@@ -353,6 +353,22 @@ def _scalar_list(raw: _Raw, key: str, col: _Collector) -> list[tuple[str, Node]]
     return out
 
 
+def _geo(raw: _Raw, col: _Collector) -> tuple[str, str] | None:
+    """``geo: [latitude, longitude]`` in decimal degrees (a place's seat), or None."""
+    node = raw.fields.get("geo")
+    if node is None:
+        return None
+    values = [v for v, _ in _scalar_list(raw, "geo", col)]
+    try:
+        lat, long = (Decimal(v) for v in values)
+        if abs(lat) <= 90 and abs(long) <= 180:
+            return str(lat), str(long)
+    except (ValueError, ArithmeticError):
+        pass
+    col.add(raw.path, node, "E040", value="[" + ", ".join(values) + "]")
+    return None
+
+
 def _year(value: str, node: Node, rel: str, col: _Collector) -> int | None:
     if not re.fullmatch(r"\d{4}", value) or not 1900 <= int(value) <= 2100:
         col.add(rel, node, "E018", value=value)
@@ -402,6 +418,7 @@ def _entities(items: list[tuple[_Raw, str]], col: _Collector) -> list[_Pending]:
         years = tuple(y for v, n in _scalar_list(raw, "years", col) if (y := _year(v, n, raw.path, col)) is not None)
         aliases = tuple(dict.fromkeys(a for a, _ in _scalar_list(raw, "aliases", col) if a != label))
         en, pinyin, notes = (_scalar(raw, key, col)[0] for key in ("en", "pinyin", "notes"))
+        geo = _geo(raw, col)
         if not (ok and ident and etype and label):
             continue
         entity = Entity(
@@ -416,6 +433,7 @@ def _entities(items: list[tuple[_Raw, str]], col: _Collector) -> list[_Pending]:
             wikidata=wikidata,
             years=tuple(sorted(set(years))),
             notes=notes,
+            geo=geo,
         )
         out.append(_Pending(entity, raw))
     return out

@@ -48,6 +48,10 @@ class Errors:
     E020 = "duplicate key '{key}' in {what} (the later value would silently win)"
     E021 = "place '{value}' is contained in itself through its parents ({cycle})"
     E022 = "invalid regular expression '{value}': {reason}"
+    E040 = (
+        "bad coordinates {value} (expected geo: [latitude, longitude] in decimal degrees, "
+        "latitude -90..90 and longitude -180..180, e.g. geo: [30.6300, 120.5650])"
+    )
     E101 = "not valid UTF-8 at byte {offset}: {reason}"
     E102 = "file is empty"
     E103 = "file looks binary ({why}); expected UTF-8 text"

@@ -157,6 +157,7 @@ class Entity:
     part_of: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
     notes: str | None = None
+    geo: tuple[str, str] | None = None  # (latitude, longitude) in decimal degrees, as written
 
     @property
     def names(self) -> tuple[str, ...]:

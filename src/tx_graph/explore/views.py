@@ -28,7 +28,7 @@ from .base import (
     page_path,
     plural,
 )
-from .data import IN_YEAR, Figure
+from .data import HEAD_TYPES, IN_YEAR, Figure
 from .facts import Source
 from .style import TYPE_ORDER, TYPE_STYLE
 
@@ -208,7 +208,7 @@ each figure opens its source sentence.</p>
     def map_page(self) -> str:
         d = self.data
         root = ""
-        places = [k for k in sorted(d.geo) if k in d.nodes]
+        places = [k for k in sorted(d.geo) if k in d.nodes and d.nodes[k].type in HEAD_TYPES]
         measures = self._map_measures(places)
         body_parts = [
             "<h1>Map 地图</h1>",

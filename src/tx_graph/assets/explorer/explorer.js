@@ -492,7 +492,7 @@
       Array.prototype.forEach.call(document.querySelectorAll('#map polygon.area'), function (poly) {
         var place = poly.parentNode.getAttribute('data-place');
         var v = values[place] || 0;
-        var t = max ? v / max : 0;
+        var t = max ? Math.sqrt(v / max) : 0; // square root: one project still shows against fifty
         var light = Math.round(94 - 52 * t);
         poly.style.fill = 'hsl(200, 60%, ' + light + '%)';
       });
