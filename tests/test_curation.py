@@ -23,7 +23,7 @@ EXPECTED_PROBLEMS = [
     "broken_curation/entities.yaml:22:15: E009 label/alias '浙江省' of 'jushi' is already used by 'zhejiang' "
     "(at broken_curation/entities.yaml:2:5); until it is fixed, 1 reference(s) to '浙江省' are ambiguous "
     "(broken_curation/entities.yaml:36:11)",
-    "broken_curation/entities.yaml:23:5: E004 unknown key 'colour' in an item of entities (valid keys: id, type, label, aliases, parent, en, pinyin, wikidata, companies, part_of, years, notes)",
+    "broken_curation/entities.yaml:23:5: E004 unknown key 'colour' in an item of entities (valid keys: id, type, label, aliases, parent, en, pinyin, wikidata, companies, part_of, years, notes, geo)",
     "broken_curation/entities.yaml:27:13: E012 'parent' of a project must point at community or country or county-city or district or landmark or park or prefecture-city or province or subdistrict or town or village, but '巨石集团' is a company",
     "broken_curation/entities.yaml:28:17: E012 'companies' of a project must point at company or government-body or organisation, but '桐乡市' is a county-city",
     "broken_curation/entities.yaml:29:5: E005 missing required key 'label' in an entity",
@@ -188,7 +188,7 @@ def test_every_problem_of_every_file_at_once_with_a_hint(tmp_path: Path) -> None
         "a.yaml:6:9: E003 expected a single value for 'en' here, found a list",
         "a.yaml:7:19: E018 'twenty' is not a year here (expected a four-digit year between 1900 and 2100)",
         "a.yaml:8:5: E004 unknown key 'parnet' in an item of entities (valid keys: id, type, label, aliases, parent, "
-        "en, pinyin, wikidata, companies, part_of, years, notes); did you mean 'parent' or 'part_of'?",
+        "en, pinyin, wikidata, companies, part_of, years, notes, geo); did you mean 'parent' or 'part_of'?",
         "a.yaml:11:12: E003 expected a single value for 'label' here, found a list",
         "a.yaml:12:5: E020 duplicate key 'label' in an item of entities (the later value would silently win)",
         "a.yaml:13:1: E020 duplicate key 'entities' in the file (the later value would silently win)",
@@ -202,7 +202,28 @@ def test_every_problem_of_every_file_at_once_with_a_hint(tmp_path: Path) -> None
         "start any token; indent with spaces: YAML does not allow tabs in indentation",
         "d.yaml:2:5: E005 missing required key 'label' in an entity",
         "d.yaml:4:5: E004 unknown key 'lable' in an item of entities (valid keys: id, type, label, aliases, parent, "
-        "en, pinyin, wikidata, companies, part_of, years, notes); did you mean 'label'?",
+        "en, pinyin, wikidata, companies, part_of, years, notes, geo); did you mean 'label'?",
+    ]
+
+
+def test_towns_have_seat_coordinates_and_bad_ones_are_reported(curation, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Every town and subdistrict of 桐乡市 has a seat (geo: [lat, long]) inside the city's
+    extent; a malformed pair is E040 at its file:line:column."""
+    heads = [e for e in curation.entities.values() if e.type in ("town", "subdistrict") and e.parent == "tongxiang"]
+    assert len(heads) == 11 and all(e.geo for e in heads)
+    for e in heads:
+        lat, long = (float(v) for v in e.geo)
+        assert 30.4 < lat < 30.85 and 120.2 < long < 120.8, e.id
+    assert curation.entities["wuzhen"].geo == ("30.7450", "120.4880")
+    error = _load(
+        tmp_path,
+        "entities:\n  - {id: a, type: town, label: 甲镇, geo: [95, 120]}\n  - {id: b, type: town, label: 乙镇, geo: x}\n",
+    )
+    assert [str(p) for p in error.problems] == [
+        "c.yaml:2:41: E040 bad coordinates [95, 120] (expected geo: [latitude, longitude] in decimal degrees, "
+        "latitude -90..90 and longitude -180..180, e.g. geo: [30.6300, 120.5650])",
+        "c.yaml:3:41: E040 bad coordinates [x] (expected geo: [latitude, longitude] in decimal degrees, "
+        "latitude -90..90 and longitude -180..180, e.g. geo: [30.6300, 120.5650])",
     ]
 
 

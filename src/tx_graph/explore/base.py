@@ -26,7 +26,16 @@ EGO_RING2_OPEN = 60  # open an entity page at radius 2 when the second ring is a
 RELATIONS_SHOWN = 150  # rows of the relations-with-sources table (桐乡市 has hundreds)
 MENTIONS_OPEN = 3  # documents whose mentions are unfolded on an entity page
 KIND_NAMES = {"actual": "实际 actual", "target": "目标 target"}
-UNIT_NAMES = {"yuan": "元", "usd": "美元", "percent": "%", "percentage-point": "百分点"}
+UNIT_NAMES = {
+    "yuan": "元",
+    "usd": "美元",
+    "percent": "%",
+    "percentage-point": "百分点",
+    "enterprise": "家",
+    "mu": "亩",
+    "person": "人",
+    "count": "个",
+}
 
 
 def esc(text: object) -> str:

@@ -173,7 +173,7 @@ each figure opens its source sentence.</p>
             shown = rows[:TIMELINE_PER_YEAR]
             lis = "".join(
                 f'<li class="tl-item" data-kind="{esc(k)}">'
-                f'<span class="when">{esc(f"{year}-{m}" if m else str(year))}</span>'
+                f'<span class="when">{esc(f"{year}-{m}" if m else "")}</span>'
                 f'<span class="what">{self._kind_badge(t)}</span> '
                 f"{html}</li>"
                 for m, k, html, t in shown
