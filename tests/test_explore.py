@@ -336,16 +336,36 @@ def test_search_for_wuzhen_opens_its_page_with_a_highlighted_sentence(
     tab.check()
 
 
+def drawn_at_first(data: dict[str, Any]) -> tuple[int, int]:
+    """Nodes and relations the overview draws before any filter: everything but the nodes
+    linked to nothing (behind the "show unconnected" toggle) and the relations to years
+    (off at first)."""
+    year = data["types"].index("year")
+    shown = [not (n[9] == 0 and n[2] != year) for n in data["nodes"]]
+    edges = sum(1 for a, b, r in data["edges"] if shown[a] and shown[b] and data["rels"][r] != "in year")
+    return sum(shown), edges
+
+
 @pytest.mark.browser
-def test_overview_shows_the_whole_graph_and_a_click_opens_a_page(
+def test_overview_draws_the_graph_and_a_click_opens_the_panel_with_a_source(
     site: tuple[Path, ExplorerStats], expected: dict[str, int], tab: Tab
 ) -> None:
+    data = overview_data(site[0])
+    nodes, edges = drawn_at_first(data)
     page = tab.open(site[0], "overview.html")
     page.wait_for_selector("body[data-ready-overview]", timeout=15_000)
     counts = page.evaluate("[TXX.network.body.data.nodes.length, TXX.network.body.data.edges.length]")
-    assert counts == [expected["nodes"], expected["edges"]]
+    assert counts == [nodes, edges] and nodes < expected["nodes"]
     rendered = page.evaluate("TX_READY.overview")
     assert rendered < 2000, f"overview took {rendered:.0f} ms to render"
+    # names never cover each other, and the groups are named
+    labels = page.evaluate("TXX.labels")
+    assert len(labels) > 40
+    for i, a in enumerate(labels):
+        for b in labels[i + 1 :]:
+            assert not (a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]), (a, b)
+    group_names = {g[4] for g in data["groups"]}
+    assert "濮院镇" in group_names and "乌镇镇" in group_names
     shot(page, "overview")
     index = page.evaluate(f"TXX.data.nodes.findIndex(n => n[0] === '{WUZHEN}')")
     # centre 乌镇镇 at a zoom where it is the only thing under the pointer, then hover and click it
@@ -357,7 +377,62 @@ def test_overview_shows_the_whole_graph_and_a_click_opens_a_page(
     tip.wait_for(state="visible")
     assert "乌镇镇" in tip.inner_text() and "mention" in tip.inner_text()
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.locator("#side").wait_for(state="visible")
+    assert "乌镇镇" in page.locator("#side .side-title").inner_text()
+    frame = page.frame_locator("#side iframe")
+    frame.locator("h1").wait_for()
+    assert "乌镇镇" in frame.locator("h1").inner_text()
+    # the neighbourhood is lit, the rest dimmed
+    dim = page.evaluate("TXX.network.body.data.nodes.get().filter(n => n.opacity < 1).length")
+    assert 0 < dim < nodes
+    assert frame.locator("a.src").count() >= 1, "the panel quotes at least one source sentence"
+    assert "curated" in frame.locator("#relations").inner_text()
+    page.wait_for_timeout(300)
+    shot(page, "overview-panel")
+    # expand: the neighbours hidden by a filter come back
+    page.uncheck("input[data-type='park']")
+    before = page.evaluate("TXX.network.body.data.nodes.length")
+    page.click("#side .side-expand")
+    assert page.evaluate("TXX.network.body.data.nodes.length") > before
+    page.dblclick("#overview canvas", position={"x": point["x"], "y": point["y"]})
     page.wait_for_url(f"**/{WUZHEN}")
+    tab.check()
+
+
+@pytest.mark.browser
+def test_every_overview_control_works_without_console_errors(site: tuple[Path, ExplorerStats], tab: Tab) -> None:
+    """Regression for fit/reset throwing "Nodes has to be an array of ids": every control
+    is used; fit and reset change the view; no error is logged."""
+    page = tab.open(site[0], "overview.html")
+    page.wait_for_selector("body[data-ready-overview]", timeout=15_000)
+
+    def view() -> list[float]:
+        return page.evaluate(
+            "[TXX.network.getScale(), TXX.network.getViewPosition().x, TXX.network.getViewPosition().y]"
+        )
+
+    fitted = view()
+    page.evaluate("TXX.network.moveTo({position: {x: 5000, y: -3000}, scale: 2.5})")
+    moved = view()
+    page.click("#f-fit")
+    assert view() != moved and view() == pytest.approx(fitted, rel=0.05)
+    page.evaluate("TXX.network.moveTo({position: {x: -4000, y: 4000}, scale: 0.2})")
+    moved = view()
+    for box in page.locator("input[data-type], input[data-rel]").all():
+        box.click()
+        box.click()
+    for select in ("#f-town", "#f-year", "#f-doc"):
+        values = page.eval_on_selector_all(f"{select} option", "os => os.map(o => o.value)")
+        for value in values[1:4]:
+            page.select_option(select, value)
+        page.select_option(select, values[0])
+    page.check("#f-loose")
+    assert page.evaluate("TXX.network.body.data.nodes.length") == len(overview_data(site[0])["nodes"])
+    page.click("#f-reset")
+    assert view() != moved
+    assert not page.is_checked("#f-loose")
+    for link in page.locator("header.top nav a").all():
+        assert link.get_attribute("href")
     tab.check()
 
 
@@ -368,14 +443,25 @@ def test_overview_filters(site: tuple[Path, ExplorerStats], tab: Tab) -> None:
     total = page.evaluate("TXX.network.body.data.nodes.length")
     town = page.evaluate(f"TXX.data.nodes.findIndex(n => n[0] === '{WUZHEN}')")
     page.select_option("#f-town", str(town))
-    members = page.evaluate(f"TXX.data.nodes.filter((n, i) => i === {town} || n[7].includes({town})).length")
+    loose = "(n[9] === 0 && TXX.data.types[n[2]] !== 'year')"
+    members = page.evaluate(
+        f"TXX.data.nodes.filter((n, i) => (i === {town} || n[7].includes({town})) && !{loose}).length"
+    )
     assert page.evaluate("TXX.network.body.data.nodes.length") == members < total
     page.select_option("#f-town", "-1")
     page.uncheck("input[data-type='landmark']")
-    landmarks = page.evaluate("TXX.data.nodes.filter(n => TXX.data.types[n[2]] === 'landmark').length")
+    landmarks = page.evaluate(f"TXX.data.nodes.filter(n => TXX.data.types[n[2]] === 'landmark' && !{loose}).length")
     assert page.evaluate("TXX.network.body.data.nodes.length") == total - landmarks
     page.select_option("#f-year", "2017")
     assert "Filters match" in page.locator("#status").inner_text()
+    # the document filter keeps what one document mentions
+    docs = page.eval_on_selector_all("#f-doc option", "os => os.map(o => o.value)")
+    page.select_option("#f-year", "0")
+    page.select_option("#f-doc", docs[1])
+    in_doc = page.evaluate(
+        f"TXX.data.nodes.filter(n => n[14].includes({docs[1]}) && TXX.data.types[n[2]] !== 'landmark' && !{loose}).length"
+    )
+    assert page.evaluate("TXX.network.body.data.nodes.length") == in_doc > 0
     tab.check()
 
 
@@ -388,10 +474,11 @@ def test_big_overview_starts_collapsed_and_zooming_in_expands_a_town(
     page.wait_for_selector("body[data-ready-overview]", timeout=15_000)
     drawn = page.evaluate("TXX.network.body.data.nodes.length")
     heads = [i for i, n in enumerate(payload["nodes"]) if n[10]]
-    folded = sum(payload["nodes"][h][10] for h in heads)
-    assert heads and drawn == len(payload["nodes"]) - folded
+    year = payload["types"].index("year")
+    unfolded = [n for n in payload["nodes"] if n[6] < 0 and not (n[9] == 0 and n[2] != year)]
+    assert heads and drawn == len(unfolded)
     assert "collapsed" in page.locator("#status").inner_text()
-    label = page.evaluate(f"TXX.network.body.data.nodes.get({heads[0]}).label")
+    label = page.evaluate(f"TXX.network.body.data.nodes.get({heads[0]}).name")
     assert label.endswith(f"(+{payload['nodes'][heads[0]][10]})")
     biggest = max(heads, key=lambda h: payload["nodes"][h][10])
     x, y, r = payload["nodes"][biggest][4], payload["nodes"][biggest][5], payload["nodes"][biggest][11]
@@ -399,7 +486,7 @@ def test_big_overview_starts_collapsed_and_zooming_in_expands_a_town(
         f"TXX.network.moveTo({{position: {{x: {x}, y: {y}}}, scale: {400 / r}}}); TXX.network.emit('zoom', {{}})"
     )
     page.wait_for_function(f"TXX.network.body.data.nodes.length > {drawn}", timeout=5_000)
-    assert not page.evaluate(f"TXX.network.body.data.nodes.get({biggest}).label").endswith(")")
+    assert not page.evaluate(f"TXX.network.body.data.nodes.get({biggest}).name").endswith(")")
     tab.check()
 
 
@@ -423,3 +510,238 @@ def test_every_kind_of_page_loads_cleanly(
         page.wait_for_selector(f"body[data-ready-{ready}]", timeout=10_000)
     assert page.locator("h1").inner_text().strip()
     tab.check()
+
+
+@pytest.mark.browser
+def test_a_node_of_an_entity_pages_network_opens_the_panel(site: tuple[Path, ExplorerStats], tab: Tab) -> None:
+    page = tab.open(site[0], WUZHEN)
+    page.wait_for_selector("body[data-ready-ego]", timeout=10_000)
+    index = page.evaluate(
+        "(() => { const ids = TXX.networks.ego.body.data.nodes.getIds(); return ids.find(i => i !== 0); })()"
+    )
+    point = page.evaluate(f"TXX.networks.ego.canvasToDOM(TXX.networks.ego.getPositions([{index}])[{index}])")
+    page.click("#ego canvas", position={"x": point["x"], "y": point["y"]})
+    page.locator("#side").wait_for(state="visible")
+    frame = page.frame_locator("#side iframe")
+    frame.locator("h1").wait_for()
+    assert frame.locator("h1").inner_text().strip()
+    page.wait_for_timeout(300)
+    shot(page, "entity-panel")
+    tab.check()
+
+
+@pytest.mark.browser
+def test_puyuan_plan_vs_actual_has_target_and_actual_in_one_row(
+    site: tuple[Path, ExplorerStats], kg: KnowledgeGraph, tab: Tab
+) -> None:
+    indicators = kg.select(
+        f"""SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{ ?o a qb:Observation ;
+            sdmx-dimension:refArea <{BASE}id/place/puyuan> ; tx:indicator ?i }}"""
+    )[0]["n"]
+    page = tab.open(site[0], "plan/place-puyuan.html")
+    page.wait_for_load_state("load")
+    rows = page.locator("table.plan tbody tr")
+    assert rows.count() == indicators > 20
+    names = rows.locator("th.ind").all_inner_texts()
+    assert len(set(names)) == len(names), "one row per indicator"
+    years = page.locator("table.plan thead th").all_inner_texts()[1:]
+    growth = page.locator("tr[data-indicator='indicator/gdp-growth'] td").nth(years.index("2017"))
+    text = growth.inner_text()
+    assert "目标 target" in text and "9%" in text and "实际 actual" in text and "6.4%" in text and "gap" in text
+    assert page.locator("td.none").count() > 0 and "not stated" in page.locator("td.none").first.inner_text()
+    growth.locator("details.cite summary").first.click()
+    assert "地区生产总值" in growth.locator("details.cite").first.inner_text()
+    shot(page, "plan-vs-actual")
+    tab.check()
+
+
+@pytest.mark.browser
+def test_search_forgives_partial_traditional_and_pinyin_queries(site: tuple[Path, ExplorerStats], tab: Tab) -> None:
+    page = tab.open(site[0], "index.html")
+    page.wait_for_load_state("load")
+
+    def first(query: str) -> str:
+        return str(page.evaluate(f"TXX.search({json.dumps(query)}, 5).map(h => h.it[0])[0] || ''"))
+
+    assert first("乌镇以色列产业园") == "乌镇以色列信息产业园"
+    assert first("烏鎮") == "乌镇镇"
+    assert first("wu zhen") == "乌镇镇"
+    assert first("Puyuan") == "濮院镇"
+    page.fill("#q", "退散进集")
+    results = page.locator("main .q-results li")
+    results.first.wait_for()
+    texts = results.all_inner_texts()
+    same = [t for t in texts if t.startswith("退散进集")]
+    assert len(same) >= 2 and len(set(same)) == len(same), "same-name results differ by type and description"
+    shot(page, "search")
+    tab.check()
+
+
+@pytest.mark.browser
+def test_timeline_and_map_render_their_items(site: tuple[Path, ExplorerStats], tab: Tab) -> None:
+    page = tab.open(site[0], "timeline.html")
+    page.wait_for_load_state("load")
+    items = page.locator("li.tl-item")
+    total = items.count()
+    assert total > 100 and page.locator("li.tl-item[data-kind='figure']").count() > 50
+    assert page.locator("li.tl-item .cite-line a.src").count() > 50
+    page.select_option("select.year-filter", "2018")
+    assert page.locator("section.tl-year:not([hidden])").count() == 1
+    page.uncheck("input[data-kind='figure']")
+    assert page.locator("li.tl-item[data-kind='figure']:not([hidden])").count() == 0
+    page.select_option("select.year-filter", "")
+    page.check("input[data-kind='figure']")
+    shot(page, "timeline")
+    page = tab.open(site[0], "map.html")
+    page.wait_for_load_state("load")
+    areas = page.locator("#map polygon.area")
+    assert areas.count() == 11
+    assert "濮院镇" in (page.locator("#map").text_content() or "")
+    puyuan = page.locator("#map text.mapvalue[data-place='place/puyuan']")
+    projects = puyuan.text_content()
+    page.select_option("#map-measure", "mentions")
+    assert puyuan.text_content() != projects and int(puyuan.text_content() or 0) > 0
+    fills = {a.evaluate("p => p.style.fill") for a in areas.all()}
+    assert len(fills) > 2, "areas are coloured by the measure"
+    assert page.locator("#map a[href='entity/place-puyuan.html']").count() >= 1
+    shot(page, "map")
+    tab.check()
+
+
+@pytest.mark.browser
+def test_phone_overview_network_is_wide_and_tall_with_a_menu(site: tuple[Path, ExplorerStats], browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((site[0] / "overview.html").as_uri())
+    page.wait_for_selector("body[data-ready-overview]", timeout=15_000)
+    box = page.locator("#overview").bounding_box()
+    assert box["width"] >= 0.9 * 390 and box["height"] >= 844 / 2, box
+    nav = page.locator("header.top nav")
+    assert not nav.is_visible()
+    page.click(".menu-btn")
+    assert nav.is_visible() and "Timeline" in nav.inner_text()
+    shot(page, "phone-menu")
+    page.click(".menu-btn")
+    shot(page, "phone-overview")
+    assert errors == []
+    context.close()
+
+
+# ---------------------------------------------------------------- sources, terms, text (no browser)
+
+
+def test_every_figure_has_a_source(kg: KnowledgeGraph) -> None:
+    """Regression: 13 extracted figures had an empty source (their evidence is a
+    tx:Sentence, not an annotation on the quoted words)."""
+    from tx_graph.explore.data import collect
+
+    data = collect(kg)
+    assert len(data.figures) > 100
+    missing = [f.id for f in data.figures if not (f.doc and f.start >= 0) and not f.curated]
+    assert missing == []
+    extracted = [f for f in data.figures if f.id.startswith("observation/extracted/")]
+    assert extracted and all(data.docs[f.doc].text[f.start : f.end] == f.stated for f in extracted)
+
+
+def test_relations_show_their_sentence_or_curation_entry(site: tuple[Path, ExplorerStats]) -> None:
+    text = (site[0] / WUZHEN).read_text(encoding="utf-8")
+    table = text[text.index('<section id="relations">') :]
+    table = table[: table.index("</section>")]
+    assert re.search(r"curated <code>curation/places\.yaml:\d+:\d+</code>", table)
+    rows = re.findall(r"<tr>(.*?)</tr>", table)
+    assert rows and all("curated" in r or 'class="src"' in r or "derived" in r for r in rows[1:])
+    # an extracted relation quotes its sentence, document, date and rule
+    extracted = [
+        p for p in (site[0] / "entity").glob("*.html") if "rule <code>relations." in p.read_text(encoding="utf-8")
+    ]
+    assert extracted
+    page = extracted[0].read_text(encoding="utf-8")
+    assert re.search(r'<a class="src" href="\.\./doc/[^"]+#s-\d+"', page)
+
+
+def test_statements_render_generically(kg: KnowledgeGraph, tmp_path: Path, built: tuple[Paths, BuildReport]) -> None:
+    """A tx:Statement (the statement layer another part of the build adds) is read with
+    its participants, time, qualifier and sentence, and shown on its participants' pages;
+    with none, nothing is shown."""
+    import shutil
+
+    import pyoxigraph as ox
+
+    from tx_graph.api import load
+    from tx_graph.explore.data import collect
+    from tx_graph.explore.pages import Site
+
+    store = tmp_path / "store"
+    shutil.copytree(built[0].store, store)
+    db = ox.Store(str(store))
+    sid, tx, sdo = f"{BASE}id/statement/test-1", f"{BASE}ontology#", "https://schema.org/"
+    sentence = db.query(
+        f"SELECT ?s WHERE {{ ?s a <{tx}Sentence> ; <http://www.w3.org/ns/oa#hasSource> <{BASE}id/doc/000_a155daf28853f606-07> }} LIMIT 1",
+        use_default_graph_as_union=True,
+    )
+    sentence_iri = next(iter(sentence))["s"]
+    g = ox.NamedNode(f"{BASE}graph/test")
+    for p, o in (
+        ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ox.NamedNode(f"{tx}Statement")),
+        ("http://www.w3.org/2000/01/rdf-schema#label", ox.Literal("乌镇 获评 测试奖", language="zh")),
+        (f"{sdo}agent", ox.NamedNode(f"{BASE}id/place/wuzhen")),
+        (
+            f"{sdo}startTime",
+            ox.Literal("2017-05", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYearMonth")),
+        ),
+        (f"{tx}qualifier", ox.Literal("预计")),
+        ("http://www.w3.org/ns/prov#wasDerivedFrom", sentence_iri),
+    ):
+        db.add(ox.Quad(ox.NamedNode(sid), ox.NamedNode(p), o, g))
+    db.flush()
+    del db
+    graph = load(store)
+    try:
+        data = collect(graph)
+    finally:
+        graph.close()
+    ours = [s for s in data.statements if s.id == "statement/test-1"]
+    assert ours and ours[0].participants == (("agent", "place/wuzhen"),) and ours[0].time == "2017-05"
+    assert ours[0].qualifier == "预计" and ours[0].source.doc == "doc/000_a155daf28853f606-07"
+    page = Site(data).entity_page("place/wuzhen")
+    assert "乌镇 获评 测试奖" in page and 'id="facts"' in page and "预计" in page
+    assert "乌镇 获评 测试奖" in Site(data).timeline_page()
+
+
+def test_terms_count_the_uses_linked_to_what_they_name(site: tuple[Path, ExplorerStats]) -> None:
+    """Regression: 一园两区's term page said "0 mentions" while the 濮院 reports use it, each
+    use linked to the entity it names."""
+    text = (site[0] / "entity" / "term-yi-yuan-liang-qu.html").read_text(encoding="utf-8")
+    assert "0 mentions" not in text
+    uses = re.search(r"(\d+) uses \((\d+) linked to ([^)]+)\)", text)
+    assert uses and int(uses.group(1)) >= 4 and int(uses.group(2)) >= 4
+    assert len(re.findall(r'<li class="mention">', text)) >= 2
+
+
+def test_document_text_links_footnotes_and_sets_headings_apart(site: tuple[Path, ExplorerStats]) -> None:
+    text = (site[0] / "doc" / "000_a155daf28853f606-07.html").read_text(encoding="utf-8")
+    marks = re.findall(r'<a class="fn" href="#gl-(\d+)"[^>]*>\[(\d+)\]</a>', text)
+    assert len(marks) >= 3 and all(a == b for a, b in marks)
+    assert all(f'id="gl-{n}"' in text for n, _ in marks)
+    assert re.search(r'<p class="sh">(?:<span[^>]*></span>)*一、2017年工作回顾</p>', text)
+    assert 'id="s-' in text
+
+
+def test_plurals_and_spaced_pinyin(site: tuple[Path, ExplorerStats]) -> None:
+    wuzhen = (site[0] / WUZHEN).read_text(encoding="utf-8")
+    assert "Wū zhèn zhèn" in wuzhen
+    for page in (site[0] / "entity").glob("*.html"):
+        body = page.read_text(encoding="utf-8")
+        assert not re.search(r"(?<![\d,])1 (mentions|links|uses|documents)\b", body), page.name
+
+
+def test_timeline_map_and_plan_pages_are_written(site: tuple[Path, ExplorerStats]) -> None:
+    root = site[0]
+    for rel in ("timeline.html", "map.html", "plan/place-puyuan.html", "plan/place-tongxiang.html"):
+        assert (root / rel).is_file(), rel
+    puyuan = (root / "entity" / "place-puyuan.html").read_text(encoding="utf-8")
+    assert 'href="../plan/place-puyuan.html"' in puyuan
+    assert "map.html" in (root / "index.html").read_text(encoding="utf-8")

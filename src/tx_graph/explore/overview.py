@@ -56,7 +56,10 @@ def overview_payload(data: ExplorerData, memo: Memo | None = None) -> dict[str, 
     aggregate = len(keys) > AGGREGATE_ABOVE
     # the picture reads by groups: each town with what is in it, and the rest split into
     # communities, each a disc around its best-linked member (the group's label)
-    clusters = {**groups, **_communities(layout_graph, set(groups) | {m for ms in groups.values() for m in ms}, data)}
+    # (a big graph keeps its towns only: they collapse, and community discs would pack the
+    # picture so tight that the fitted view opens every town at once)
+    taken = set(groups) | {m for ms in groups.values() for m in ms}
+    clusters = groups if aggregate else {**groups, **_communities(layout_graph, taken, data)}
 
     def lay_out() -> dict[Any, tuple[float, float]]:
         if aggregate:
