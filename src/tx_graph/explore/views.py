@@ -59,7 +59,7 @@ class ViewPages(SiteBase):
         d = self.data
         root = "../"
         node = d.nodes[area]
-        figures = [f for f in d.figures if f.area == area]
+        figures = [f for f in self.figures_of.get(area, []) if f.area == area]
         years = sorted({f.year for f in figures})
         by_cell: dict[tuple[str, int], list[Figure]] = defaultdict(list)
         for f in figures:
