@@ -130,9 +130,8 @@ each figure opens its source sentence.</p>
                 continue
             sources = self.sources_of(e.source, e.target)
             cite = self.source_html(sources[0], root) if sources else ""
-            items[year].append(
-                ("", node.type, f"{self.link(e.source, root, badge=False)}<div class='cite-line'>{cite}</div>", node.type)
-            )
+            entry = f"{self.link(e.source, root, badge=False)}<div class='cite-line'>{cite}</div>"
+            items[year].append(("", node.type, entry, node.type))
         for f in d.figures:
             if f.area not in d.nodes or f.indicator not in d.nodes:
                 continue
