@@ -307,19 +307,6 @@
     });
   }
 
-  // Make the labels of ``ids`` legible (``px`` on screen) at the current zoom; vis caps
-  // them at maxVisible when zoomed in, so they never grow huge.
-  function boostLabels(network, dataset, ids, px) {
-    var size = px / network.getScale();
-    var changes = [];
-    ids.forEach(function (id) {
-      var node = dataset.get(id);
-      if (node && node.font.size < size) changes.push({ id: id, font: { size: size } });
-    });
-    if (changes.length) dataset.update(changes);
-    return size;
-  }
-
   function plural(n, word) {
     var many = /y$/.test(word) ? word.slice(0, -1) + 'ies' : word + 's';
     return n.toLocaleString('en') + ' ' + (n === 1 ? word : many);
@@ -327,6 +314,46 @@
 
   // A page's own network: ego (rings by distance), a place's contents or a document's entities.
   // D.nodes: [href, label, type index, mentions, x, y, distance]; D.edges: [from, to, relation index]
+  // Names drawn over a network, most important first, each only where it covers no name
+  // already placed; ``entries()`` gives [node id, text, px, bold] in order of importance.
+  function nameLayer(network, el, entries) {
+    network.on('afterDrawing', function (ctx) {
+      var scale = network.getScale();
+      var t = network.body.view.translation;
+      var W = el.clientWidth, H = el.clientHeight;
+      var boxes = [];
+      var placed = [];
+      ctx.save();
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'top';
+      ctx.lineJoin = 'round';
+      entries().forEach(function (e) {
+        var node = network.body.nodes[e[0]];
+        if (!node || placed.length > 400) return;
+        var sx = node.x * scale + t.x, sy = node.y * scale + t.y;
+        if (sx < -50 || sx > W + 50 || sy < -30 || sy > H + 30) return;
+        var w = 0;
+        for (var k = 0; k < e[1].length; k++) w += e[1].charCodeAt(k) > 0x2e80 ? e[2] : e[2] * 0.58;
+        var below = (node.options.size || 10) * scale + 2;
+        var r = [sx - w / 2, sy + below, sx + w / 2, sy + below + e[2] * 1.2];
+        for (var q = 0; q < boxes.length; q++) {
+          var o = boxes[q];
+          if (r[0] < o[2] && o[0] < r[2] && r[1] < o[3] && o[1] < r[3]) return;
+        }
+        boxes.push(r);
+        placed.push([e[0]].concat(r));
+        ctx.font = (e[3] ? '600 ' : '') + e[2] / scale + 'px ' + FONT;
+        ctx.lineWidth = 3 / scale;
+        ctx.strokeStyle = 'rgba(255,255,255,0.92)';
+        ctx.strokeText(e[1], node.x, node.y + below / scale);
+        ctx.fillStyle = '#1b2733';
+        ctx.fillText(e[1], node.x, node.y + below / scale);
+      });
+      ctx.restore();
+      network.txLabels = placed;
+    });
+  }
+
   TXX.util.options = options;
   TXX.util.visNode = visNode;
   TXX.util.visEdge = visEdge;
@@ -354,7 +381,9 @@
             var title = n[1] + '\n' + type + ' · ' + typeStyle(type)[0] + '\n' + plural(n[3], 'mention') +
               (centre ? '' : '\nclick to open');
             var size = Math.min(40, 9 + 2.2 * Math.sqrt(n[3])) + (centre ? 10 : 0);
-            var v = visNode(i, n[1], type, size, n[4], n[5], title, centre ? 20 : n[6] === 1 ? 15 : 13);
+            // names are placed by the name layer below, never over one another
+            var v = visNode(i, undefined, type, size, n[4], n[5], title, 13);
+            v.name = n[1];
             if (centre) {
               v.borderWidth = 3;
               v.font.bold = true;
@@ -376,11 +405,11 @@
       network.fit({ animation: false });
       // a handful of nodes would otherwise be blown up to fill the box
       if (network.getScale() > 1.2) network.moveTo({ scale: 1.2, animation: false });
-      var ranked = list.slice().sort(function (a, b) { return b.size - a.size; });
-      var named = ranked.slice(0, 24).map(function (v) { return v.id; });
-      if (D.centre >= 0) named.push(D.centre);
-      boostLabels(network, nodes, named, 11);
+      order = list.slice().sort(function (a, b) { return (b.id === D.centre) - (a.id === D.centre) || b.size - a.size; })
+        .map(function (v) { return [v.id, v.name, v.id === D.centre ? 15 : 12, v.id === D.centre]; });
     }
+    var order = [];
+    nameLayer(network, el, function () { return order; });
 
     network.on('click', function (p) {
       if (p.nodes.length && p.nodes[0] !== D.centre) TXX.panel.open(D.nodes[p.nodes[0]][0], D.nodes[p.nodes[0]][1]);
