@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from .memo import Memo
 
 EGO_CAP = 400  # nodes in an entity's radius-2 network; hubs such as 桐乡市 reach everything
+EGO_CAP_BIG = 150  # the same above BIG_GRAPH nodes: ten thousand pages of 400-node rings is most of a big site
+BIG_GRAPH = 5_000
 SUBGRAPH_CAP = 1500  # nodes in a document's or a place's network
 EGO_RING2_OPEN = 60  # open an entity page at radius 2 when the second ring is at most this big
 RELATIONS_SHOWN = 150  # rows of the relations-with-sources table (桐乡市 has hundreds)
@@ -112,6 +114,7 @@ class SiteBase:
         self.data = data
         self.version = version
         self.memo = memo
+        self.ego_cap = EGO_CAP if len(data.nodes) <= BIG_GRAPH else EGO_CAP_BIG
         self.place_pages = {k for k, n in data.nodes.items() if n.type in PLACE_TYPES and data.children.get(k)}
         self.definitions_of: dict[str, list[Any]] = defaultdict(list)
         for d in data.definitions:
@@ -272,9 +275,10 @@ every page works offline; every claim links to the sentence it came from.</foote
                     nxt.append(other)
             frontier = nxt
         total = len(dist)
-        if total > EGO_CAP:
+        cap = self.ego_cap
+        if total > cap:
             ranked = sorted(dist, key=lambda n: (dist[n], -self.data.nodes[n].mentions, n))
-            dist = {n: dist[n] for n in ranked[:EGO_CAP]}
+            dist = {n: dist[n] for n in ranked[:cap]}
         payload = self._network_payload(
             dist,
             ego_layout(self.adjacent, centre, dist, lambda n: 15.0 * min(14, len(self.data.nodes[n].label))),

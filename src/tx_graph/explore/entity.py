@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from .base import (
-    EGO_CAP,
     KIND_NAMES,
     MENTIONS_OPEN,
     RELATIONS_SHOWN,
@@ -90,8 +89,8 @@ class EntityPages(SiteBase):
             )
         ego = self.ego_data(node_id)
         capped = (
-            f'<p class="muted">Radius 2 shows the {EGO_CAP} closest of {ego["total"]} nodes.</p>'
-            if ego["total"] > EGO_CAP
+            f'<p class="muted">Radius 2 shows the {self.ego_cap} closest of {ego["total"]} nodes.</p>'
+            if ego["total"] > self.ego_cap
             else ""
         )
         if len(ego["nodes"]) > 1:
