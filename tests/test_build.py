@@ -34,7 +34,8 @@ GOLDEN = (
 <https://w3id.org/tx-graph/id/place/wuzhen> a tx:Town , schema:AdministrativeArea ;
     skos:prefLabel "乌镇镇"@zh , "Wuzhen Town"@en ; rdfs:label "乌镇镇"@zh , "Wuzhen Town"@en ;
     skos:altLabel "乌镇"@zh , "Wūzhènzhèn"@zh-latn-pinyin ;
-    schema:containedInPlace <https://w3id.org/tx-graph/id/place/tongxiang> .
+    schema:containedInPlace <https://w3id.org/tx-graph/id/place/tongxiang> ;
+    schema:geo <https://w3id.org/tx-graph/id/place/wuzhen/geo> .
 
 <https://w3id.org/tx-graph/id/project/jushi-smart-manufacturing-base> a tx:Project , schema:Project ;
     skos:prefLabel "巨石新材料智能制造基地"@zh , "Jushi new-materials smart manufacturing base"@en ;
