@@ -217,8 +217,9 @@
       }
       var text = 'Showing ' + nodes.length.toLocaleString('en') + ' of ' + U.plural(N, 'entity') +
         ' and ' + edges.length.toLocaleString('en') + ' of ' + U.plural(E, 'relation') + '.';
-      if (passing < N) text += ' Filters match ' + passing.toLocaleString('en') + '.';
-      if (!showLoose && looseCount) text += ' ' + looseCount.toLocaleString('en') + ' unconnected hidden.';
+      var hiddenLoose = showLoose ? 0 : looseCount;
+      if (passing < N - hiddenLoose) text += ' Filters match ' + passing.toLocaleString('en') + '.';
+      if (hiddenLoose) text += ' ' + hiddenLoose.toLocaleString('en') + ' unconnected hidden.';
       if (collapsedHeads) text += ' ' + U.plural(collapsedHeads, 'town') + ' collapsed, holding ' + hidden.toLocaleString('en') + ' more: zoom in to expand.';
       statusEl.textContent = text;
     }
