@@ -73,11 +73,11 @@ class Footnote:
 
 
 def _sentences(kg: KnowledgeGraph, where: str) -> dict[str, Source]:
-    """``?x`` (bound by ``where``) → the sentence it was derived from."""
+    """``?x`` → the sentence ``?s`` it was derived from (``where`` binds both)."""
     out: dict[str, Source] = {}
     for r in kg.select(
         f"""SELECT ?x ?doc ?start ?end ?rule WHERE {{ {where}
-            ?x prov:wasDerivedFrom ?s . ?s a tx:Sentence ; oa:hasSource ?doc ; oa:hasSelector ?p .
+            ?s a tx:Sentence ; oa:hasSource ?doc ; oa:hasSelector ?p .
             ?p oa:start ?start ; oa:end ?end . OPTIONAL {{ ?x tx:rule ?rule }} }}"""
     ):
         out[r["x"]] = Source(_short(r["doc"]), int(r["start"]), int(r["end"]), rule=str(r.get("rule", "")))
@@ -87,7 +87,9 @@ def _sentences(kg: KnowledgeGraph, where: str) -> dict[str, Source]:
 def edge_sources(kg: KnowledgeGraph, props: list[str]) -> dict[tuple[str, str, str], list[Source]]:
     """(subject, property local name, object) → its sources, one per named graph that asserts it."""
     values = " ".join(f"<{p}>" for p in props)
-    extracted = _sentences(kg, f'FILTER(STRSTARTS(STR(?x), "{GRAPH}extracted/"))')
+    # what each extracted graph was read from is said in the provenance graph (asking
+    # there, not of every prov:wasDerivedFrom in the store, is what keeps this quick)
+    extracted = _sentences(kg, f"GRAPH <{GRAPH}provenance> {{ ?x prov:wasDerivedFrom ?s }}")
     curated = {r["e"]: str(r["c"]) for r in kg.select("SELECT ?e ?c WHERE { ?e tx:curatedAt ?c }")}
     out: dict[tuple[str, str, str], list[Source]] = defaultdict(list)
     for r in kg.select(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"):
@@ -125,7 +127,7 @@ def statements(kg: KnowledgeGraph) -> list[Statement]:
     for r in kg.select(f"SELECT ?st ?p ?e WHERE {{ VALUES ?p {{ {roles} }} ?st a tx:Statement ; ?p ?e }}"):
         if isinstance(r["e"], str) and r["e"].startswith(ID):
             people[r["st"]].append((_local(r["p"]), _short(r["e"])))
-    sources = _sentences(kg, "?x a tx:Statement .")
+    sources = _sentences(kg, "?x a tx:Statement ; prov:wasDerivedFrom ?s .")
     out = []
     for st, entry in sorted(base.items()):
         qual = entry.get("qual", "")
