@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from ..model import Document, Mention, Proposal
 from .document import _Doc
@@ -13,6 +14,8 @@ from .lists import _known_list_proposals, _list_proposals, _shared_tail_proposal
 from .numeral import _numeral_proposals
 from .projects import _glossary_proposals, _invest_proposals
 from .quoted import _quoted_proposals
+from .shape import looks_like_name
+from .statistical import _model_proposals
 from .suffix import _place_name_proposals, _suffix_proposals
 
 RULES = (
@@ -29,11 +32,19 @@ RULES = (
 
 
 def propose(
-    doc: Document, tokens: Sequence[TokenLike], mentions: Sequence[Mention], lexicon: Lexicon
+    doc: Document,
+    tokens: Sequence[TokenLike],
+    mentions: Sequence[Mention],
+    lexicon: Lexicon,
+    model: Sequence[Any] = (),
 ) -> list[Proposal]:
-    """Every proposal of every rule for one document, overlaps resolved, known names dropped."""
-    d = _Doc(doc, tokens, mentions, lexicon)
+    """Every proposal of every rule for one document, overlaps resolved, known names dropped.
+    ``model``: the trained model's spans (:class:`tx_graph.statistical.ModelSpan`), if any."""
+    d = _Doc(doc, tokens, mentions, lexicon, model)
     raw = [p for rule in RULES for p in rule(d)]
+    if d.model:
+        raw += _model_proposals(d)
+    raw = [p for p in raw if looks_like_name(d, p)]
     return _resolve(d, raw)
 
 
