@@ -18,7 +18,7 @@ from ..model import Proposal, Span
 from ..text import norm_label
 from .document import _Doc, _has_oov, _leading_place
 from .suffix import _admin_ok
-from .tables import GENERIC, MODEL_WORDS, ORG_TYPES, PUNCT, RARE, STOP_WORDS, SUFFIXES
+from .tables import GENERIC, MODEL_WORDS, NOT_PLACE_SPEC, ORG_TYPES, PUNCT, RARE, STOP_WORDS, SUFFIXES
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _ADMIN = (("街道", "subdistrict"), ("社区", "community"), ("村", "village"), ("镇", "town"), ("乡", "town"),
@@ -63,6 +63,22 @@ def _org_type(name: str) -> str:
     return "company"
 
 
+def _admin_shape_ok(d: _Doc, start: int, end: int, suffix: str) -> bool:
+    """The suffix rule's test of X镇/X市, except that the model, not the segmenter's tag,
+    already says X is a place (德清|市: jieba tags 德清 as a person's name)."""
+    if _admin_ok(d, start, end, suffix):
+        return True
+    if suffix not in ("市", "县", "省", "区", "乡"):
+        return False
+    spec = d.norm[start : end - len(suffix)]
+    return (
+        2 <= len(spec) <= 3
+        and spec not in NOT_PLACE_SPEC
+        and not any(ch in PUNCT for ch in spec)
+        and not any(w in GENERIC for w in (spec, spec[:2], spec[-2:]))
+    )
+
+
 def _model_proposals(d: _Doc) -> list[Proposal]:
     out: list[Proposal] = []
     rule = d.model_rule
@@ -95,7 +111,7 @@ def _model_proposals(d: _Doc) -> list[Proposal]:
                 continue  # 政协, 普惠: too short to tell a name from a word
             toks = _tokens_in(d, start, end)
             one_word = len(toks) == 1 and (d.tokens[toks[0]].start, d.tokens[toks[0]].end) == (start, end)
-            if not suffixed and (s.score < 0.85 or one_word or not _has_oov(d, start, end)):
+            if not suffixed and (s.score < 0.6 or one_word or not _has_oov(d, start, end)):
                 continue
             etype = _org_type(name)
             conf = 0.3 + 0.5 * s.score
@@ -104,16 +120,18 @@ def _model_proposals(d: _Doc) -> list[Proposal]:
             suffix = next((suf for suf, _ in _ADMIN if name.endswith(suf)), "")
             toks = _tokens_in(d, start, end)
             if admin is not None and _suffix_type(name) in (admin, None):
-                if not _admin_ok(d, start, end, suffix) or name.endswith(tuple(MODEL_WORDS["not_place_endings"])):
+                if not _admin_shape_ok(d, start, end, suffix) or name.endswith(
+                    tuple(MODEL_WORDS["not_place_endings"])
+                ):
                     continue  # 国家卫生镇, 城中村, 安置小区, 长三角地区: titles, kinds and regions
                 etype, conf = admin, 0.25 + 0.4 * s.score
             elif (
                 2 <= len(name) <= 3
                 and len(toks) == 1
-                and d.tokens[toks[0]].tag == "ns"
+                and d.tokens[toks[0]].tag in ("ns", "nr", "nrt")
                 and (d.tokens[toks[0]].start, d.tokens[toks[0]].end) == (start, end)
                 and 0 < d.tokens[toks[0]].freq < 1000
-                and s.score >= 0.9
+                and s.score >= 0.8
             ):
                 # 德清, 海宁, 波士顿: a place word both the model and the dictionary know;
                 # a very common one (江南, 亚洲) is a region, not a place to propose
