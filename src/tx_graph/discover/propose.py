@@ -7,14 +7,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..model import Document, Mention, Proposal
+from .coordination import _coordination_proposals
 from .document import _Doc
+from .honours import _honour_proposals
 from .ids import R_GLOSSARY
 from .lexicon import Lexicon, TokenLike
 from .lists import _known_list_proposals, _list_proposals, _shared_tail_proposals
+from .longnames import _project_names
 from .numeral import _numeral_proposals
 from .projects import _glossary_proposals, _invest_proposals
 from .quoted import _quoted_proposals
 from .shape import looks_like_name
+from .sources import _source_proposals
 from .statistical import _model_proposals
 from .suffix import _place_name_proposals, _suffix_proposals
 
@@ -28,6 +32,10 @@ RULES = (
     _place_name_proposals,
     _invest_proposals,
     _glossary_proposals,
+    _project_names,
+    _honour_proposals,
+    _source_proposals,
+    _coordination_proposals,
 )
 
 
