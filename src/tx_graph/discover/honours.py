@@ -58,6 +58,9 @@ def _honour_proposals(d: _Doc) -> list[Proposal]:
         pos = c.start() + lo
         for m in re.finditer(r"[^、和及与]+", body):
             a, b = pos + m.start(), pos + m.end()
+            q = _QUOTED.search(norm, a, b)
+            if q is not None:
+                a, b = q.start(1), q.end(1)  # 省级“平安金鼎奖”: the quoted title is the name
             while a < b and (norm[a] in QUOTES or norm[a].isspace()):
                 a += 1
             while b > a and (norm[b - 1] in QUOTES or norm[b - 1].isspace()):
@@ -65,12 +68,12 @@ def _honour_proposals(d: _Doc) -> list[Proposal]:
             item = norm[a:b]
             known = d.known_at[a] >= 0 and d.mentions[d.known_at[a]].span.end >= b
             if 3 <= len(item) <= 20 and _looks_like_title(item) and not known:
-                out.append(_honour(d, a, b, cue, 0.8))
+                out.append(_honour(d, a, b, cue, 0.85))
     for m in _QUOTED.finditer(norm, 0, d.body_end):
         inner = m.group(1)
         after = norm[m.end() : m.end() + 4]
         if after.startswith(("称号", "荣誉")) or inner.endswith(tuple(MODEL_WORDS["award_heads"])) or (
             _looks_like_title(inner) and inner.startswith(tuple(MODEL_WORDS["honour_scopes"]))
         ):
-            out.append(_honour(d, m.start(1), m.end(1), "“”", 0.75))
+            out.append(_honour(d, m.start(1), m.end(1), "“”", 0.8))
     return out

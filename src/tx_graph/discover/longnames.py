@@ -65,7 +65,7 @@ def _project_names(d: _Doc) -> list[Proposal]:
         prev = norm.rfind("项目", max(0, start - 2), m.start())
         if prev >= start:
             start = m.start()  # 项目、年产…: the previous item's end is not this one's owner
-        out.append(_proposal(d, start, end, "年产", 0.75))
+        out.append(_proposal(d, start, end, "年产", 0.85))
     for m in re.finditer(MODEL_WORDS["works_heads_re"][0], norm[: d.body_end]):
         w = m.start()
         if w == 0 or d.token_at[w - 1] < 0:
@@ -78,7 +78,7 @@ def _project_names(d: _Doc) -> list[Proposal]:
         known = d.known_at[start] >= 0 and d.mentions[d.known_at[start]].span.end >= w
         if not known and not any(name.endswith(x) for x in MODEL_WORDS["owner_endings"]):
             continue  # the owner must be a named organisation or place: 医院, 公司, 学校 …
-        out.append(_proposal(d, start, end, m.group(0), 0.7))
+        out.append(_proposal(d, start, end, m.group(0), 0.85))
     for m in _TITLE.finditer(norm, 0, d.body_end):
         title = m.group(1)
         if title.endswith(tuple(MODEL_WORDS["plan_titles"])):
