@@ -77,6 +77,9 @@ def _coordination_proposals(d: _Doc) -> list[Proposal]:
             for a, b in _items(f.group(1), s):
                 a, b = _clean(d, a, b)
                 # the item is the name before a description (中科曙光|高端服务器制造)
+                org = [s for s in d.model_near(a, b) if s.label == "ORG" and s.start == a and s.end < b]
+                if org:
+                    b = org[0].end
                 k = d.token_at[a]
                 while k >= 0 and k + 1 < len(d.tokens) and d.tokens[k].end < b and d.tokens[k].end - a < 6:
                     if d.tokens[k + 1].freq >= 1000 and d.tokens[k].end - a >= 4:

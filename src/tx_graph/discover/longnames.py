@@ -16,9 +16,9 @@ import re
 
 from ..model import Proposal, Span
 from ..text import norm_label
-from .document import _Doc, _leading_place, _walk_left
+from .document import _Doc, _has_oov, _leading_place, _walk_left
 from .ids import R_PROJECT
-from .tables import MODEL_WORDS
+from .tables import HEAD_BREAKS, MODEL_WORDS, PUNCT, SINGLE_STOP, STOP_WORDS
 
 _ANNUAL_START = re.compile(r"年产(?:能)?\d")
 _CLAUSE_END = re.compile(r"[,，。;；:：!！?？\n]")
@@ -48,6 +48,24 @@ def _left_edge(d: _Doc, pos: int, max_len: int, end: int) -> int:
     return start
 
 
+def _owner_before(d: _Doc, pos: int) -> int:
+    """A short company name right before 年产 that the walker stopped at (佑昌|包装: jieba
+    reads 包装 as a verb): tokens back to a stop word or punctuation, kept when the run ends
+    in an owner word and holds a word the dictionary hardly knows."""
+    start = pos
+    i = d.token_at[pos - 1] if pos > 0 else -1
+    while i >= 0 and pos - d.tokens[i].start <= 8:
+        w = d.word(i)
+        if w in STOP_WORDS or w in SINGLE_STOP or w in HEAD_BREAKS or any(ch in PUNCT for ch in w):
+            break
+        start = d.tokens[i].start
+        i -= 1
+    name = d.norm[start:pos]
+    if len(name) >= 3 and name.endswith(tuple(MODEL_WORDS["owner_endings"])) and _has_oov(d, start, pos):
+        return start
+    return pos
+
+
 def _project_names(d: _Doc) -> list[Proposal]:
     out: list[Proposal] = []
     norm = d.norm
@@ -62,6 +80,8 @@ def _project_names(d: _Doc) -> list[Proposal]:
         if "年产" in inner[2:] and "项目" not in inner[:-2]:
             continue  # two products in one item would be two projects: leave it to the next match
         start = _left_edge(d, m.start(), 24, end)
+        if start == m.start():
+            start = _owner_before(d, m.start())
         prev = norm.rfind("项目", max(0, start - 2), m.start())
         if prev >= start:
             start = m.start()  # 项目、年产…: the previous item's end is not this one's owner
@@ -75,7 +95,11 @@ def _project_names(d: _Doc) -> list[Proposal]:
         name = norm[start:w]
         if len(name) < 3 or start == w:
             continue
-        known = d.known_at[start] >= 0 and d.mentions[d.known_at[start]].span.end >= w
+        k = d.known_at[start]
+        known = k >= 0 and (
+            d.mentions[k].span.end >= w
+            or d.lexicon.types.get(d.mentions[k].target) in ("company", "organisation", "government-body")
+        )  # 桐昆集团锅炉超低排放节能改造项目: a known company's works
         if not known and not any(name.endswith(x) for x in MODEL_WORDS["owner_endings"]):
             continue  # the owner must be a named organisation or place: 医院, 公司, 学校 …
         out.append(_proposal(d, start, end, m.group(0), 0.85))

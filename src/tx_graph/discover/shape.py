@@ -17,7 +17,7 @@ import re
 
 from ..model import Proposal
 from .document import _Doc
-from .ids import R_GLOSSARY, R_NUMERAL, R_QUOTED
+from .ids import R_GLOSSARY, R_NUMERAL, R_QUOTED, R_SOURCE
 from .statistical import _tokens_in, model_says_name
 from .tables import MODEL_WORDS, RARE, SUFFIXES
 
@@ -38,6 +38,21 @@ def _suffix_of(label: str) -> str:
     return ""
 
 
+COMMON = 2000  # a dictionary word this frequent is a word, not a name (通讯, 高度, 梦想)
+
+
+def _one_token(d: _Doc, start: int, end: int, tags: tuple[str, ...]) -> bool:
+    """Is the stretch (quotes aside) exactly one segmenter token (with one of ``tags``, if given)?"""
+    while start < end and d.norm[start] in "“”\"'‘’「」『』":
+        start += 1
+    while end > start and d.norm[end - 1] in "“”\"'‘’「」『』":
+        end -= 1
+    i = d.token_at[start] if start < len(d.token_at) else -1
+    if i < 0 or (d.tokens[i].start, d.tokens[i].end) != (start, end):
+        return False
+    return not tags or d.tokens[i].tag in tags
+
+
 def looks_like_name(d: _Doc, p: Proposal) -> bool:
     label = p.label
     suffix = _suffix_of(label)
@@ -55,8 +70,22 @@ def looks_like_name(d: _Doc, p: Proposal) -> bool:
         )
         if one_word and not model_says_name(d, inner_start, inner_end):
             return False
+    if p.rule == R_NUMERAL and _one_token(d, p.span.start, p.span.end, ("i", "l")):
+        return False  # 多姿多彩, 三心二意: an idiom with numerals, not a coinage
+    if (
+        len(label) <= 3
+        and not suffix
+        and p.rule not in (R_GLOSSARY, R_NUMERAL, R_SOURCE)
+        and _one_token(d, p.span.start, p.span.end, ())
+        and d.tokens[d.token_at[p.span.start]].freq >= COMMON
+        and not model_says_name(d, p.span.start, p.span.end)
+    ):
+        return False  # 通讯, 高度: a common word, whatever listed or quoted it
     if suffix and head and p.rule not in (R_GLOSSARY, R_NUMERAL):
         rest = head
+        k = d.known_at[p.span.start]
+        if k >= 0 and d.mentions[k].span.end < p.span.end - len(suffix):
+            rest = d.norm[d.mentions[k].span.end : p.span.end - len(suffix)]  # 浙江桐乡经济开发区|重大项目
         for w in sorted(MODEL_WORDS["description"], key=len, reverse=True):
             rest = rest.replace(w, "")
         if not rest:

@@ -135,7 +135,7 @@ def _model_proposals(d: _Doc) -> list[Proposal]:
             ):
                 # 德清, 海宁, 波士顿: a place word both the model and the dictionary know;
                 # a very common one (江南, 亚洲) is a region, not a place to propose
-                etype, conf = "county-city", 0.15 + 0.4 * s.score
+                etype, conf = "county-city", 0.25 + 0.4 * s.score
             else:
                 continue
         elif s.label in ("nz", "nw"):
