@@ -76,6 +76,9 @@ def _project_names(d: _Doc) -> list[Proposal]:
         if end < 0 or end + 2 - m.start() > 70:
             continue
         end += 2
+        cut = norm.find("等", m.start(), end)
+        if cut >= 0:
+            end = cut  # X等项目: 项目 is the class of a list, not the end of this name
         inner = norm[m.start() : end]
         if "年产" in inner[2:] and "项目" not in inner[:-2]:
             continue  # two products in one item would be two projects: leave it to the next match
