@@ -94,9 +94,9 @@ def analyse_glossed(analyse: Callable[[Any, Document], Analysis], nlp: Any, doc:
     got = analyse(nlp, view)
 
     def span(s: Span) -> Span:
+        # a name ends after the gloss of its last character: 桐鄉(xiāng), as published
         start = back[s.start]
-        end = back[s.end - 1] + 1 if s.end > s.start else start
-        return Span(start, end)
+        return Span(start, back[s.end] if s.end > s.start else start)
 
     def sentence(s: Span) -> int:
         return doc.sentence_index(span(s).start)
