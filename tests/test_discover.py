@@ -8,7 +8,7 @@ import spacy
 from tx_graph.curation import load_curation
 from tx_graph.discover import DEFAULT_MIN_SCORE, Lexicon, aggregate, known_variant, norm_label
 from tx_graph.ingest import ingest_text
-from tx_graph.model import Proposal
+from tx_graph.model import Proposal, Span
 from tx_graph.nlp import analyse, build_nlp
 
 CURATION = """\
@@ -323,3 +323,30 @@ def test_the_precision_filter_drops_numbers_dates_and_figures_of_speech(nlp: spa
     for noise in ("最后一公里", "高度", "两百", "3060", "2023-06-01项目", "年度计划"):
         assert noise not in got, noise
     assert got.get("千店孵化计划") == "programme"  # a quoted name with its cue stays
+
+
+def test_a_short_company_name_and_its_full_form_are_one_candidate(lexicon: Lexicon) -> None:
+    doc = ingest_text("新闻\n浙江恒泰新材料股份有限公司二期项目开工。恒泰新材表示将加快建设。恒泰集团另有安排。")
+
+    def prop(label: str, type_: str, rule: str = "discover.suffix.v1") -> Proposal:
+        at = doc.text.find(label)
+        return Proposal(doc.id, Span(at, at + len(label)), label, label, type_, rule, 0.8)
+
+    got = aggregate(
+        [prop("浙江恒泰新材料股份有限公司", "company"), prop("恒泰新材", "company", "model.lac.v1"),
+         prop("恒泰集团", "company")],
+        [doc],
+        Lexicon.from_curation(load_curation_text("entities:\n  - {id: zj, type: province, label: 浙江省, aliases: [浙江]}\n")),
+    )
+    by_label = {c.label: c for c in got}
+    assert "恒泰新材" in by_label["浙江恒泰新材料股份有限公司"].aliases and "恒泰新材" not in by_label
+    assert "恒泰集团" in by_label  # not a prefix of 恒泰新材料: another company
+
+
+def load_curation_text(text: str):  # type: ignore[no-untyped-def]
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp())
+    (folder / "entities.yaml").write_text(text, encoding="utf-8")
+    return load_curation(folder)
