@@ -38,7 +38,7 @@ def _suffix_of(label: str) -> str:
     return ""
 
 
-COMMON = 2000  # a dictionary word this frequent is a word, not a name (通讯, 高度, 梦想)
+COMMON = 1000  # a dictionary word this frequent is a word, not a name (通讯, 高度, 梦想)
 
 
 def _one_token(d: _Doc, start: int, end: int, tags: tuple[str, ...]) -> bool:
@@ -83,9 +83,11 @@ def looks_like_name(d: _Doc, p: Proposal) -> bool:
         return False  # 通讯, 高度: a common word, whatever listed or quoted it
     if suffix and head and p.rule not in (R_GLOSSARY, R_NUMERAL):
         rest = head
-        k = d.known_at[p.span.start]
-        if k >= 0 and d.mentions[k].span.end < p.span.end - len(suffix):
-            rest = d.norm[d.mentions[k].span.end : p.span.end - len(suffix)]  # 浙江桐乡经济开发区|重大项目
+        head_end = p.span.end - len(suffix)
+        known = [k for k in range(p.span.start, head_end) if d.known_at[k] >= 0]
+        if known and len(known) < head_end - p.span.start:
+            # the places it names are where it is: 浙江|桐乡经济开发区|重大项目 describes
+            rest = "".join(d.norm[k] for k in range(p.span.start, head_end) if d.known_at[k] < 0)
         for w in sorted(MODEL_WORDS["description"], key=len, reverse=True):
             rest = rest.replace(w, "")
         if not rest:
