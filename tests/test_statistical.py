@@ -60,3 +60,10 @@ def test_the_model_needs_no_download() -> None:
         imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         imported |= {(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
         assert not imported & {"urllib", "requests", "http", "socket", "huggingface_hub", "modelscope"}, path
+
+
+def test_the_model_reads_what_the_segmenter_reads() -> None:
+    from tx_graph.nlp import MAX_SEGMENT_CHARS
+    from tx_graph.statistical import MAX_TEXT
+
+    assert MAX_TEXT == MAX_SEGMENT_CHARS

@@ -34,6 +34,7 @@ __all__ = ["DEFAULT_MODEL", "MODELS", "ModelSpan", "model_name", "model_rule", "
 
 MODELS = ("lac", "thulac", "none")
 DEFAULT_MODEL = "lac"
+MAX_TEXT = 300_000  # the model reads what the segmenter reads (tx_graph.nlp.MAX_SEGMENT_CHARS)
 MAX_CHARS = 200  # a longer stretch without sentence punctuation is cut (the model's context is a sentence)
 # the labels kept: names and proper nouns (persons are kept too: discovery reads them as context)
 LAC_LABELS = frozenset({"ORG", "LOC", "PER", "nz", "nw", "TIME"})
@@ -190,9 +191,7 @@ def register() -> Any:
             self.model = model
 
         def __call__(self, doc: Doc) -> Doc:
-            from .nlp import MAX_SEGMENT_CHARS
-
-            spans = model_spans(normalise(doc.text[:MAX_SEGMENT_CHARS]), self.model)
+            spans = model_spans(normalise(doc.text[:MAX_TEXT]), self.model)
             doc.user_data["tx_model_spans"] = tuple(spans)
             kept, scores = [], []
             for s in spans:
