@@ -132,9 +132,17 @@ def _nlp_cases(cur: Any, documents: Sequence[Any], glossary: Any, repeat: int, c
     except Exception as exc:
         return {"tx-graph: NLP pipeline": {"skipped": f"cannot build the lexicon: {exc}"}}
     segmenters = getattr(nlp, "SEGMENTERS", ("jieba",))
-    for segmenter in segmenters:
+    # every segmenter with the default model, and the default segmenter without a model:
+    # what the trained model (tx_statistical_ner_v1) costs, measured in the same run
+    variants = [(segmenter, None) for segmenter in segmenters] + [("jieba", "none")]
+    for segmenter, model in variants:
         name = f"tx-graph: full extraction, segmenter={segmenter} (mentions + discovery + relations)"
+        if model is not None:
+            name = f"tx-graph: full extraction, segmenter={segmenter}, no model (rules only)"
+        saved = os.environ.get("TX_GRAPH_MODEL")
         try:
+            if model is not None:
+                os.environ["TX_GRAPH_MODEL"] = model
             started = time.perf_counter()
             pipeline = nlp.build_nlp(lexicon, segmenter=segmenter)
             setup = time.perf_counter() - started
@@ -151,6 +159,11 @@ def _nlp_cases(cur: Any, documents: Sequence[Any], glossary: Any, repeat: int, c
             out[name] = case
         except Exception as exc:
             out[name] = {"error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()[-1500:]}
+        finally:
+            if saved is None:
+                os.environ.pop("TX_GRAPH_MODEL", None)
+            else:
+                os.environ["TX_GRAPH_MODEL"] = saved
     return out
 
 

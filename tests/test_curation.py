@@ -18,7 +18,7 @@ EXPECTED_PROBLEMS = [
     "broken_curation/entities.yaml:11:13: E010 reference '浙江' matches no entity id, label or alias; did you mean '浙江省'?",
     "broken_curation/entities.yaml:12:15: E013 bad Wikidata id '12345' (expected Q followed by digits, e.g. Q148)",
     "broken_curation/entities.yaml:13:9: E008 duplicate id 'tongxiang' (first defined at broken_curation/entities.yaml:8:9)",
-    "broken_curation/entities.yaml:17:11: E006 unknown type 'towm' (valid types: community, company, country, county-city, district, event, event-series, government-body, landmark, organisation, park, policy, prefecture-city, programme, project, province, subdistrict, town, village); did you mean 'town'?",
+    "broken_curation/entities.yaml:17:11: E006 unknown type 'towm' (valid types: community, company, country, county-city, district, event, event-series, government-body, honour, landmark, organisation, park, policy, prefecture-city, programme, project, province, subdistrict, town, village); did you mean 'town'?",
     # the ambiguous reference it causes is folded under it (issue 12)
     "broken_curation/entities.yaml:22:15: E009 label/alias '浙江省' of 'jushi' is already used by 'zhejiang' "
     "(at broken_curation/entities.yaml:2:5); until it is fixed, 1 reference(s) to '浙江省' are ambiguous "
@@ -182,7 +182,7 @@ def test_every_problem_of_every_file_at_once_with_a_hint(tmp_path: Path) -> None
         load_curation(tmp_path, tmp_path)
     assert [str(p) for p in info.value.problems] == [
         "a.yaml:3:11: E006 unknown type 'twon' (valid types: community, company, country, county-city, district, "
-        "event, event-series, government-body, landmark, organisation, park, policy, prefecture-city, programme, "
+        "event, event-series, government-body, honour, landmark, organisation, park, policy, prefecture-city, programme, "
         "project, province, subdistrict, town, village); did you mean 'town'?",
         "a.yaml:5:14: E003 expected a list of values for 'aliases' here, found a mapping",
         "a.yaml:6:9: E003 expected a single value for 'en' here, found a list",

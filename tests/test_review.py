@@ -203,7 +203,7 @@ def test_bad_decisions_point_at_their_line_and_column_all_at_once(project: Paths
     assert sorted(str(p) for p in info.value.problems) == sorted(
         [
             f"{at('桐贸贷', 'type')}: E305 unknown type 'towm' in an accepted candidate (valid types: community, "
-            "company, country, county-city, district, event, event-series, government-body, landmark, organisation, "
+            "company, country, county-city, district, event, event-series, government-body, honour, landmark, organisation, "
             "park, policy, prefecture-city, programme, project, province, subdistrict, town, village)",
             f"{at('濮院时尚服饰生态科技园', 'id')}: E007 id 'Puyuan Park' is not a lowercase slug (expected [a-z0-9] "
             "words joined by '-', e.g. wuzhen, jushi-smart-base)",

@@ -42,6 +42,7 @@ TYPE_NAMES: dict[str, str] = {
     "https://schema.org/Organization": "organisation",
     "https://w3id.org/tx-graph/ontology#Policy": "policy",
     "https://w3id.org/tx-graph/ontology#Programme": "programme",
+    "https://w3id.org/tx-graph/ontology#Honour": "honour",
     "https://w3id.org/tx-graph/ontology#Project": "project",
     "https://schema.org/Event": "event",
     "https://schema.org/EventSeries": "event-series",

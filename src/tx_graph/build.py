@@ -76,6 +76,7 @@ ENTITY_CLASSES: dict[str, tuple[str, ...]] = {
     "organisation": (ORG.Organization, SDO.Organization),
     "policy": (TX.Policy, PROV.Plan),
     "programme": (TX.Programme, SDO.Project),
+    "honour": (TX.Honour,),
     "project": (TX.Project, SDO.Project),
     "event": (SDO.Event,),
     "event-series": (SDO.EventSeries,),

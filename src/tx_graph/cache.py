@@ -22,11 +22,13 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .errors import Errors, Problem
 from .fsio import atomic_write, die_with_parent
+from .gloss import analyse_glossed, gloss_view, is_glossed
 from .model import Analysis, Document, Fact, Figure, Mention, Proposal, Span
 
 __all__ = ["AnalysisCache", "LexiconSlices", "analyse_cached", "key_of_text", "pipeline_version"]
@@ -40,6 +42,7 @@ def pipeline_version(segmenter: str | None = None) -> str:
 
     from . import __version__
     from .discover import DEFAULT_SEGMENTER, DISCOVER_VERSION, NLP_VERSION
+    from .statistical import model_version
 
     segmenter = segmenter or DEFAULT_SEGMENTER
     from .relations import RELATIONS_VERSION
@@ -50,7 +53,7 @@ def pipeline_version(segmenter: str | None = None) -> str:
         jieba = "absent"
     return (
         f"tx-graph {__version__}|{NLP_VERSION}|{DISCOVER_VERSION}|{RELATIONS_VERSION}|jieba {jieba}|{segmenter}"
-        f"|cache {FORMAT}|code {_code_digest()}"
+        f"|cache {FORMAT}|code {_code_digest()}|model {model_version()}"
     )
 
 
@@ -59,7 +62,8 @@ def _code_digest() -> str:
     nobody remembered to bump a version string."""
     here = Path(__file__).parent
     h = hashlib.sha256()
-    files = [here / n for n in ("nlp.py", "relations.py", "gazetteer.py", "model.py", "text.py")]
+    names = ("nlp.py", "relations.py", "gazetteer.py", "model.py", "text.py", "gloss.py", "statistical.py")
+    files = [here / n for n in names]
     # the discovery rules and their word lists (data files are rules too)
     files += sorted(p for p in (here / "discover").iterdir() if p.suffix in (".py", ".yaml"))
     for path in files:
@@ -132,6 +136,8 @@ class LexiconSlices:
     def digest(self, doc: Document) -> str:
         """A digest of the curation entries that occur in the document (header included)."""
         text = self._normalise(_document_text(doc))
+        if is_glossed(doc.text):  # the stages read the gloss-free view: so does the slice
+            text += "\x1f" + self._normalise(gloss_view(doc.text)[0])
         found: set[int] = set()
         if self._automaton is not None:
             for source in (text, self._norm_label(text)):
@@ -240,7 +246,8 @@ def analyse_cached(
         from .nlp import MAX_SEGMENT_CHARS, analyse, build_nlp
 
         nlp = build_nlp(lexicon, segmenter=segmenter, cache_dir=cache_dir)
-        for doc, analysis in zip(missing, _analyse_many(nlp, missing, analyse, workers), strict=True):
+        read = partial(analyse_glossed, analyse)  # glossed pages are read without their glosses
+        for doc, analysis in zip(missing, _analyse_many(nlp, missing, read, workers), strict=True):
             found[doc.id] = analysis
             if cache:
                 cache.put(doc, analysis)

@@ -397,6 +397,8 @@ def _parse_plain(lines: list[str], stem: str, rel: str, noise: NoiseRules) -> tu
     if not content:
         return [], [Problem(rel, 1, None, "E102", f"file has no text, only footer lines ({EXPECTED_TEXT})")]
     (title_line, raw_title), body = content[0], [ln for _, ln in content[1:]]
+    if body and _not_a_title(raw_title):
+        body = [raw_title, *body]  # a page that starts with a paragraph or a breadcrumb: keep it as text
     if not body:
         message = NO_BODY.format(length=len(raw_title.strip()), expected=EXPECTED_PLAIN)
         return [], [Problem(rel, title_line + 1, 1, "E104", message)]
@@ -411,6 +413,13 @@ def _parse_plain(lines: list[str], stem: str, rel: str, noise: NoiseRules) -> tu
         noise=noise,
     )
     return [doc], []
+
+
+def _not_a_title(line: str) -> bool:
+    """Reposted pages often start with a paragraph (项目建设既是…。日前,…) or a breadcrumb
+    (您当前的位置:浙江在线 > 浙江新闻 > …) instead of a title: names in it must not be lost."""
+    text = line.strip()
+    return len(text) > 60 or bool(re.search(r"[。！？!?；;]", text[:-1])) or text.count(">") + text.count("＞") >= 2
 
 
 def _header_cells(line: str) -> dict[str, str]:

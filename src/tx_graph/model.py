@@ -250,6 +250,7 @@ ENTITY_TYPES: dict[str, str] = {
     "organisation": "org",
     "policy": "policy",
     "programme": "programme",
+    "honour": "honour",
     "project": "project",
     "event": "event",
     "event-series": "event",

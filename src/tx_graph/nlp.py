@@ -52,6 +52,7 @@ from .discover import NLP_VERSION, SegToken, propose
 from .gazetteer import Gazetteer
 from .model import Analysis, Document, Mention, Span, Token
 from .relations import extract as extract_relations
+from .statistical import register as register_statistical
 from .text import normalise
 
 __all__ = [
@@ -73,7 +74,13 @@ SPANS_KEY = "tx_curated"
 TAIL_TAG = "tx-unsegmented"
 # spaCy forbids "." in component factory names, so factories are tx_<name>_v<N>; the rule
 # recorded on what a component finds is the dotted form (tx.gazetteer.v1).
-COMPONENTS = ("tx_curated_ruler_v1", "tx_gazetteer_v1", "tx_discovery_v1", "tx_relations_v1")
+COMPONENTS = (
+    "tx_curated_ruler_v1",
+    "tx_gazetteer_v1",
+    "tx_statistical_ner_v1",
+    "tx_discovery_v1",
+    "tx_relations_v1",
+)
 # Word segmentation is linear but slow (~150k chars/s with POS tags); a pathological
 # document must not stall the build, so segmentation-based stages read only this much.
 # The character-level gazetteer always reads the whole text.
@@ -633,7 +640,11 @@ class Discovery(_DocumentComponent):
     """Proposes names curation does not know (rules in :mod:`tx_graph.discover`)."""
 
     def annotate(self, doc: Doc, document: Document) -> None:
-        doc._.tx_proposals = tuple(propose(document, _tokens(doc), doc._.tx_mentions, self.lexicon))
+        model = doc.user_data.get("tx_model_spans", ())
+        doc._.tx_proposals = tuple(propose(document, _tokens(doc), doc._.tx_mentions, self.lexicon, model))
+
+
+register_statistical()  # tx_statistical_ner_v1: the trained model's spans (tx_graph.statistical)
 
 
 @Language.factory("tx_discovery_v1")

@@ -85,6 +85,7 @@ class TX(DefinedNamespace):
     # things done
     Policy: URIRef
     Programme: URIRef
+    Honour: URIRef
     Project: URIRef
     # text
     WorkReport: URIRef

@@ -29,17 +29,41 @@ groups proposals over the corpus. The extraction stage that calls them is
 jieba's POS tags are a weak signal only (it tags 毛衫, 智慧, 小镇 as person names): a
 proper-noun tag raises a proposal's confidence a little, a verb inside lowers it.
 
+>>> from tx_graph.discover import norm_label
 >>> norm_label("“千店孵化”计划")
 '千店孵化计划'
 """
 
 from __future__ import annotations
 
-from ..text import norm_label, normalise
-from .candidates import aggregate, known_variant
+from typing import TYPE_CHECKING, Any
+
 from .ids import DEFAULT_MIN_SCORE, DEFAULT_SEGMENTER, DISCOVER_VERSION, NLP_VERSION
-from .lexicon import Lexicon, SegToken, TokenLike
-from .propose import propose
+
+if TYPE_CHECKING:
+    from ..text import norm_label, normalise
+    from .candidates import aggregate, known_variant
+    from .lexicon import Lexicon, SegToken, TokenLike
+    from .propose import propose
+
+# the rules load their word lists on first use, so `tx-graph --help` (which reads only the
+# ids) does not pay for them
+_LAZY = {
+    "norm_label": "..text", "normalise": "..text", "aggregate": ".candidates", "known_variant": ".candidates",
+    "Lexicon": ".lexicon", "SegToken": ".lexicon", "TokenLike": ".lexicon", "propose": ".propose",
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tx_graph.discover' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_MIN_SCORE",

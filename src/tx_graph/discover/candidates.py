@@ -3,6 +3,7 @@ and the test for a proposal that is only a form of a curated name (:func:`known_
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -90,6 +91,7 @@ def aggregate(
     if not groups:
         return []
     _add_repeats(groups, documents, mentions)
+    _merge_short_forms(groups, lexicon)
     candidates: list[Candidate] = []
     used_ids: set[str] = set()
     for label, props in groups.items():
@@ -127,6 +129,42 @@ def aggregate(
         )
     candidates.sort(key=lambda c: (-c.score, c.label))
     return candidates
+
+
+_LEGAL_FORM = re.compile(r"(?:[(（][\u4e00-\u9fff]{2,4}[)）])?(?:股份有限公司|有限责任公司|集团有限公司|有限公司)$")
+_PLACE_TYPES = frozenset({"country", "province", "prefecture-city", "county-city", "district", "town"})
+
+
+def _core(label: str, lexicon: Lexicon) -> str:
+    """A company's name without its legal form and the place it is registered in
+    (浙江联洋新材料股份有限公司 → 联洋新材料; 墨卓生物科技(浙江)有限公司 → 墨卓生物科技)."""
+    core = _LEGAL_FORM.sub("", label)
+    for cut in (3, 2):
+        target = lexicon.lookup(core[:cut])
+        if target is not None and lexicon.types.get(target) in _PLACE_TYPES and len(core) - cut >= 2:
+            return core[cut:]
+    return core
+
+
+def _merge_short_forms(groups: dict[str, list[Proposal]], lexicon: Lexicon) -> None:
+    """A short company name and its …有限公司 form in the same document are one candidate:
+    the short form's occurrences join the full name's group and it becomes an alias."""
+    full = {
+        label: _core(label, lexicon)
+        for label, props in groups.items()
+        if _LEGAL_FORM.search(label) and any(p.type == "company" for p in props)
+    }
+    for label, core in full.items():
+        if len(core) < 2 or label not in groups:
+            continue
+        docs = {p.doc_id for p in groups[label]}
+        for short in [s for s in groups if s != label and s not in full and 2 <= len(s) < len(label)]:
+            props = groups[short]
+            if core.startswith(short) and any(p.doc_id in docs for p in props) and all(
+                p.type in ("company", "organisation", "project", "county-city") for p in props
+            ):
+                groups[label].extend(props)
+                del groups[short]
 
 
 def _add_repeats(groups: dict[str, list[Proposal]], documents: Sequence[Document], mentions: Iterable[Mention]) -> None:

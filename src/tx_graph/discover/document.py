@@ -3,10 +3,13 @@ helpers every rule shares (the left-edge walker, trimming, confidence)."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from ..model import Document, Mention
+from ..statistical import model_name, model_rule
 from ..text import CLOSE_QUOTES, OPEN_QUOTES, QUOTES, normalise
 from .lexicon import Lexicon, TokenLike
 from .tables import (
@@ -40,9 +43,17 @@ class _Doc:
     """A document with its tokens and known mentions indexed by character."""
 
     def __init__(
-        self, doc: Document, tokens: Sequence[TokenLike], mentions: Sequence[Mention], lexicon: Lexicon
+        self,
+        doc: Document,
+        tokens: Sequence[TokenLike],
+        mentions: Sequence[Mention],
+        lexicon: Lexicon,
+        model: Sequence[Any] = (),
     ) -> None:
         self.doc = doc
+        # the trained model's spans (tx_graph.statistical.ModelSpan), by start
+        self.model = sorted(model)
+        self.model_rule = model_rule(model_name()) if model else ""
         self.text = doc.text
         self.norm = normalise(doc.text)
         text = self.text
@@ -68,6 +79,11 @@ class _Doc:
         self.token_starts = {t.start for t in self.tokens}
         # only the segmented part of the text (a pathological document is segmented in part)
         self.body_end = self.tokens[-1].end if self.tokens else 0
+
+    def model_near(self, start: int, end: int) -> list[Any]:
+        """Model spans overlapping a stretch."""
+        lo = bisect.bisect_left(self.model, (start - 60,))
+        return [s for s in self.model[lo:] if s.start < end and start < s.end][:8] if self.model else []
 
     def in_definition(self, offset: int) -> bool:
         return any(a <= offset < b for a, b, _ in self.definitions)

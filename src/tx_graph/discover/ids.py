@@ -19,6 +19,10 @@ R_INVEST = "discover.invest.v1"
 R_GLOSSARY = "discover.glossary.v1"
 
 R_REPEAT = "discover.repeat.v1"
+R_PROJECT = "discover.project.v1"
+R_HONOUR = "discover.honour.v1"
+R_SOURCE = "discover.source.v1"
+R_COORD = "discover.coordination.v1"
 
 DEFAULT_MIN_SCORE = 0.5
 

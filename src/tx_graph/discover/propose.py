@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from ..model import Document, Mention, Proposal
+from .coordination import _coordination_proposals
 from .document import _Doc
+from .honours import _honour_proposals
 from .ids import R_GLOSSARY
 from .lexicon import Lexicon, TokenLike
 from .lists import _known_list_proposals, _list_proposals, _shared_tail_proposals
+from .longnames import _project_names
 from .numeral import _numeral_proposals
 from .projects import _glossary_proposals, _invest_proposals
 from .quoted import _quoted_proposals
+from .shape import looks_like_name
+from .sources import _source_proposals
+from .statistical import _model_proposals
 from .suffix import _place_name_proposals, _suffix_proposals
 
 RULES = (
@@ -25,15 +32,27 @@ RULES = (
     _place_name_proposals,
     _invest_proposals,
     _glossary_proposals,
+    _project_names,
+    _honour_proposals,
+    _source_proposals,
+    _coordination_proposals,
 )
 
 
 def propose(
-    doc: Document, tokens: Sequence[TokenLike], mentions: Sequence[Mention], lexicon: Lexicon
+    doc: Document,
+    tokens: Sequence[TokenLike],
+    mentions: Sequence[Mention],
+    lexicon: Lexicon,
+    model: Sequence[Any] = (),
 ) -> list[Proposal]:
-    """Every proposal of every rule for one document, overlaps resolved, known names dropped."""
-    d = _Doc(doc, tokens, mentions, lexicon)
+    """Every proposal of every rule for one document, overlaps resolved, known names dropped.
+    ``model``: the trained model's spans (:class:`tx_graph.statistical.ModelSpan`), if any."""
+    d = _Doc(doc, tokens, mentions, lexicon, model)
     raw = [p for rule in RULES for p in rule(d)]
+    if d.model:
+        raw += _model_proposals(d)
+    raw = [p for p in raw if looks_like_name(d, p)]
     return _resolve(d, raw)
 
 

@@ -41,6 +41,7 @@ def _seq(data: dict[str, Any], key: str) -> tuple[str, ...]:
 
 _WORDS = _load("words.yaml")
 _CUES = _load("cues.yaml")
+MODEL_WORDS: dict[str, tuple[str, ...]] = {k: _seq(_load("model.yaml"), k) for k in _load("model.yaml")}
 
 
 # suffix → (type, longest name, base confidence), in the order of suffixes.yaml

