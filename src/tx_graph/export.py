@@ -45,7 +45,7 @@ __all__ = [
 
 STAMP = "build-stamp.json"
 # libraries whose version can change the bytes of the store or the exports
-_LIBRARIES = ("pyoxigraph", "pypinyin", "networkx", "jieba", "spacy", "pyahocorasick")
+_LIBRARIES = ("pyoxigraph", "pypinyin", "networkx", "jieba", "rjieba", "spacy", "pyahocorasick")
 
 ENTITY_COLUMNS = ("id", "iri", "type", "label_zh", "aliases", "parent")
 MENTION_COLUMNS = ("entity", "document", "start", "end", "exact", "sentence")

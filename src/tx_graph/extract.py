@@ -97,7 +97,7 @@ def _library_versions(segmenter: str) -> tuple[tuple[str, str], ...]:
     import importlib.metadata as md
 
     out = []
-    for pkg in ("spacy", "jieba", "opencc"):
+    for pkg in ("spacy", "jieba", "rjieba", "opencc"):
         try:
             out.append((pkg, md.version(pkg)))
         except md.PackageNotFoundError:

@@ -289,7 +289,7 @@ def register_cli(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument("--threshold", type=float, default=0.5, help="candidate score threshold (default 0.5)")
     p.add_argument("--output", help="write the report here (e.g. docs/evaluation.md); default: print it")
     p.add_argument("--no-segmenters", action="store_true", help="skip the segmenter comparison")
-    p.add_argument("--segmenter", help="segmenter of the pipeline scored (default: the build's, jieba)")
+    p.add_argument("--segmenter", help="segmenter of the pipeline scored (default: the build's, rjieba)")
     p.add_argument("--errors", action="store_true", help="also print every discovery and figure error")
     p.add_argument(
         "--pages", help="folder of new pages with gold.yaml scored as section (d) (default: tests/newdocs/ if present)"
