@@ -161,10 +161,10 @@ def build(
     paths = paths or Paths.at()
     with build_lock(paths, wait=wait):
         finish_commit(paths.exports)  # a build killed while committing: finish it first
-        return _build(paths, exports)
+        return _build(paths, exports, segmenter)
 
 
-def _build(paths: Paths, exports: bool) -> BuildReport:
+def _build(paths: Paths, exports: bool, segmenter: str | None = None) -> BuildReport:
     report = BuildReport()
     prepared = prepare(paths, report, segmenter=segmenter)
     inputs = prepared.inputs
