@@ -361,6 +361,39 @@ def _dictionary_automaton(cache_dir: Path | None) -> Any:
     return automaton
 
 
+def _jieba_frequencies(cache_dir: Path | None) -> dict[str, int]:
+    """jieba's dictionary as word → frequency (the table jieba-rs compiles in), read from
+    jieba's dict.txt once (~0.4 s) and kept as marshal in the cache folder (~0.1 s)."""
+    import importlib.metadata as md
+    import marshal
+
+    import jieba
+
+    key = md.version("jieba")
+    if key in _FREQS:
+        return _FREQS[key]
+    path = cache_dir / f"jieba-freq-{key}.marshal" if cache_dir is not None else None
+    table: dict[str, int] | None = None
+    if path is not None and path.is_file():
+        try:
+            table = marshal.loads(path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            table = None  # a damaged cache file is rebuilt, never fatal
+    if not isinstance(table, dict):
+        table = {}
+        with jieba.get_dict_file() as fh:
+            for line in fh:
+                word, freq, *_ = line.decode("utf-8").split(" ")
+                table[word] = int(freq)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_bytes(marshal.dumps(table))
+            tmp.replace(path)
+    _FREQS[key] = table
+    return table
+
+
 def _build_dictionary_automaton(cache_dir: Path | None) -> Any:
     import ahocorasick
     import jieba
@@ -385,28 +418,8 @@ def _build_dictionary_automaton(cache_dir: Path | None) -> Any:
 
 _CN_DIGITS = frozenset("一二两三四五六七八九十")
 
-
-def _peel(word: str, pos: int, tag: str, get: Callable[..., Any], append: Callable[[SegToken], None]) -> None:
-    """A word jieba's dictionary lacks, joined by jieba-rs's HMM (等七大, 周等). jieba.posseg
-    cuts such runs with its POS HMM instead, which keeps numerals and grammar characters
-    apart (等|七|大, 周|等); the same is done here: leading numerals and function
-    characters and trailing function characters become one-character tokens."""
-    a, b = 0, len(word)
-    while a < b - 1 and word[a] in _PEEL_HEAD:
-        known = get(word[a], None)
-        append(SegToken(pos + a, pos + a + 1, "m" if word[a] in _CN_DIGITS else (known[1] if known else "x"),
-                        known[2] if known else 0))
-        a += 1
-    tail = b
-    while tail > a + 1 and word[tail - 1] in _FUNCTION_CHARS:
-        tail -= 1
-    middle = word[a:tail]
-    known = get(middle[::-1], None)
-    append(SegToken(pos + a, pos + tail, known[1] if known else tag, known[2] if known else 0))
-    for k in range(tail, b):
-        known = get(word[k], None)
-        append(SegToken(pos + k, pos + k + 1, known[1] if known else "x", known[2] if known else 0))
 _PEEL_HEAD = _CN_DIGITS | _FUNCTION_CHARS
+_FREQS: dict[str, dict[str, int]] = {}
 # one compiled jieba per process: it is never given words (see RJiebaSegmenter), so every
 # pipeline of the process (evaluation builds dozens) can share it
 _RJIEBA: list[Any] = []
@@ -438,7 +451,7 @@ class RJiebaSegmenter:
         self._jieba = _RJIEBA[0]
         self._tag = self._jieba.tag
         self._ahocorasick = ahocorasick
-        self.words = _dictionary_automaton(cache_dir)
+        self.freqs = _jieba_frequencies(cache_dir)
         self.user_words: dict[str, str] = {}
         self._names: Any = None
         if user_words:
@@ -471,24 +484,44 @@ class RJiebaSegmenter:
         return out
 
     def _cut(self, norm: str, a: int, b: int, out: list[SegToken]) -> None:
-        get = self.words.get
+        get = self.freqs.get
         append = out.append
         pos = a
         for word, tag in self._tag(norm[a:b]):
             end = pos + len(word)
-            known = get(word[::-1], None)
-            if known is None and len(word) > 1 and (word[0] in _PEEL_HEAD or word[-1] in _FUNCTION_CHARS):
-                _peel(word, pos, tag, get, append)
+            freq = get(word, 0)
+            if not freq and len(word) > 1 and (word[0] in _PEEL_HEAD or word[-1] in _FUNCTION_CHARS):
+                self._peel(word, pos, tag, out)
             else:
-                append(SegToken(pos, end, tag, known[2] if known else 0))
+                append(SegToken(pos, end, tag, freq))
             pos = end
+
+    def _peel(self, word: str, pos: int, tag: str, out: list[SegToken]) -> None:
+        """A word jieba's dictionary lacks, joined by jieba-rs's HMM (等七大, 周等).
+        jieba.posseg cuts such runs with its POS HMM instead, which keeps numerals and
+        grammar characters apart (等|七|大, 周|等); so does this: leading numerals and
+        function characters and trailing function characters become one-character tokens."""
+        a, b = 0, len(word)
+        pieces: list[tuple[int, int, str | None]] = []
+        while a < b - 1 and word[a] in _PEEL_HEAD:
+            pieces.append((a, a + 1, "m" if word[a] in _CN_DIGITS else None))
+            a += 1
+        tail = b
+        while tail > a + 1 and word[tail - 1] in _FUNCTION_CHARS:
+            tail -= 1
+        pieces.append((a, tail, None if tail - a == 1 or self.freqs.get(word[a:tail]) else tag))
+        pieces += [(k, k + 1, None) for k in range(tail, b)]
+        for start, end, piece_tag in pieces:
+            piece = word[start:end]
+            if piece_tag is None:
+                piece_tag = self._tag(piece, False)[0][1] if self.freqs.get(piece) else tag
+            out.append(SegToken(pos + start, pos + end, piece_tag, self.freqs.get(piece, 0)))
 
     def cut(self, text: str) -> list[tuple[str, str]]:
         return [(text[t.start : t.end], t.tag) for t in self.tokens(text)]
 
     def freq(self, word: str) -> int:
-        found = self.words.get(word[::-1], None)
-        return int(found[2]) if found else 0
+        return self.freqs.get(word, 0)
 
     @property
     def version(self) -> str:
