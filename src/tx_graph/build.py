@@ -282,8 +282,10 @@ def iter_quads(inputs: BuildInputs) -> Iterator[list[Quad]]:
                 yield first_time(batch)
         yield first_time(extraction.drain())
         del seen
+    _statistics(out, inputs)
+    yield out.drain()
     _years(out, years)
-    derived = ("documents", "glossary", "mentions", "years")
+    derived = ("documents", "glossary", "mentions", "statistics", "years")
     out.graph = _n(graph_iri("provenance"))
     for name in derived:
         out.add(_n(graph_iri(name)), PROV.wasGeneratedBy, run)
@@ -688,6 +690,35 @@ def _mentions(out: _Quads, inputs: BuildInputs) -> Iterator[None]:
         if sentence is not None:
             out.add(target, DCTERMS.isPartOf, _n(sentence_iri(doc.id, sentence)))
         yield
+
+
+def _statistics(out: _Quads, inputs: BuildInputs) -> None:
+    """Counts the whole-graph reports need, precomputed in graph ``statistics`` so that a
+    report reads one triple per entity or document instead of counting every mention
+    (docs/vocabulary.md): per mentioned entity (or glossary concept) its identifying
+    mentions, the documents they are in and one ``tx:mentionedIn`` per such document; per
+    document its identifying mentions, sentences and glossary definitions."""
+    out.graph = _n(graph_iri("statistics"))
+    mentions: dict[str, set[tuple[str, int, int]]] = defaultdict(set)
+    in_docs: dict[str, set[str]] = defaultdict(set)
+    per_doc: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for m in inputs.mentions:
+        body = _target_node(m.target, inputs.curation).value
+        # an annotation is one per span (…/mention/<doc>/<start>-<end>), as SPARQL counts them
+        mentions[body].add((m.doc_id, m.span.start, m.span.end))
+        in_docs[body].add(m.doc_id)
+        per_doc[m.doc_id].add((m.span.start, m.span.end))
+    for body in sorted(mentions):
+        node = _n(body)
+        out.add(node, TX.mentionCount, _int(len(mentions[body])))
+        out.add(node, TX.documentCount, _int(len(in_docs[body])))
+        for doc_id in sorted(in_docs[body]):
+            out.add(node, TX.mentionedIn, _n(doc_iri(doc_id)))
+    for doc in inputs.documents:
+        node = _n(doc_iri(doc.id))
+        out.add(node, TX.mentionCount, _int(len(per_doc.get(doc.id, ()))))
+        out.add(node, TX.sentenceCount, _int(len(doc.sentences)))
+        out.add(node, TX.definitionCount, _int(len(doc.glossary)))
 
 
 def _sentence_index(doc: Document, offset: int) -> int | None:

@@ -81,7 +81,7 @@ class RdfStream:
         # their triples; only the other graphs can overlap, and only their triples need
         # remembering to write each triple of the union once: as 16-byte digests, which
         # take a tenth of the memory of the triples themselves.
-        self._unshared = {ox.NamedNode(graph_iri(name)) for name in ("documents", "glossary", "mentions")}
+        self._unshared = {ox.NamedNode(graph_iri(name)) for name in ("documents", "glossary", "mentions", "statistics")}
         self._seen: set[bytes] = set()
 
     def write(self, batch: list[ox.Quad]) -> None:

@@ -118,6 +118,10 @@ class TX(DefinedNamespace):
     glossaryNumber: URIRef
     headword: URIRef
     mentionCount: URIRef
+    documentCount: URIRef
+    sentenceCount: URIRef
+    definitionCount: URIRef
+    mentionedIn: URIRef
     rule: URIRef
     score: URIRef
     proposedType: URIRef
