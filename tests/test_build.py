@@ -71,6 +71,10 @@ UNSTABLE = {
     "https://w3id.org/tx-graph/ontology#curatedAt",
     # read from the text by the relation extractor; tests/test_relations.py pins it
     "https://schema.org/amount",
+    # counts precomputed from the mentions (statistics graph): test_statistics_match_the_mentions
+    "https://w3id.org/tx-graph/ontology#mentionCount",
+    "https://w3id.org/tx-graph/ontology#documentCount",
+    "https://w3id.org/tx-graph/ontology#mentionedIn",
 }
 
 
@@ -251,3 +255,39 @@ def test_ids_are_readable_and_stable(built: tuple[Paths, BuildReport], tmp_path:
         if "startedAtTime" not in line
     }
     assert first == second  # same inputs → same IRIs and triples (only the run time differs)
+
+
+def test_statistics_match_the_mentions(built: tuple[Paths, BuildReport]) -> None:
+    """The precomputed counts of graph statistics are what counting the annotations gives."""
+    from tx_graph.query import run_query
+    from tx_graph.store import open_store
+
+    store = open_store(built[0].store)
+    counted = run_query(
+        store,
+        """SELECT ?e (COUNT(DISTINCT ?a) AS ?n) (COUNT(DISTINCT ?doc) AS ?d) WHERE {
+             ?a oa:motivatedBy oa:identifying ; oa:hasBody ?e ; oa:hasTarget/oa:hasSource ?doc } GROUP BY ?e""",
+    ).rows
+    stored = run_query(
+        store,
+        """SELECT ?e ?n ?d WHERE { GRAPH txg:statistics { ?e tx:mentionCount ?n ; tx:documentCount ?d } }""",
+    ).rows
+    as_ints = lambda rows: {(str(e.value), int(n.value), int(d.value)) for e, n, d in rows}  # noqa: E731
+    assert as_ints(stored) == as_ints(counted) and len(stored) > 300
+    wuzhen = {(e, n, d) for e, n, d in as_ints(stored) if e == BASE + "id/place/wuzhen"}
+    assert len(wuzhen) == 1 and next(iter(wuzhen))[1] >= next(iter(wuzhen))[2] >= 2
+    docs = run_query(
+        store,
+        """SELECT ?doc ?m ?s ?g (COUNT(DISTINCT ?sent) AS ?ns) WHERE {
+             ?doc tx:mentionCount ?m ; tx:sentenceCount ?s ; tx:definitionCount ?g .
+             ?sent a tx:Sentence ; oa:hasSource ?doc } GROUP BY ?doc ?m ?s ?g""",
+    ).rows
+    assert len(docs) == built[1].documents and all(int(s.value) == int(ns.value) for _, _, s, _, ns in docs)
+    per_doc = run_query(
+        store,
+        """SELECT ?doc (COUNT(DISTINCT ?a) AS ?n) WHERE {
+             ?a oa:motivatedBy oa:identifying ; oa:hasTarget/oa:hasSource ?doc } GROUP BY ?doc""",
+    ).rows
+    assert {(str(d.value), int(m.value)) for d, m, _, _, _ in docs if int(m.value)} == {
+        (str(d.value), int(n.value)) for d, n in per_doc
+    }
