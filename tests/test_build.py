@@ -179,7 +179,7 @@ def test_terms_defined_twice_keep_both_definitions(kg: KnowledgeGraph) -> None:
 
 def test_no_noise_anywhere_in_the_exports(built: tuple[Paths, BuildReport]) -> None:
     paths, _report = built
-    for name in ("tx_graph.trig", "tx_graph.ttl", "tx_graph.jsonld"):
+    for name in ("tx_graph.trig", "tx_graph.nq", "tx_graph.ttl", "tx_graph.jsonld"):
         text = (paths.exports / name).read_text(encoding="utf-8")
         assert "侯卫东官场笔记" not in text
         assert "点我投稿" not in text
@@ -205,6 +205,21 @@ def test_trig_export_parses_in_an_independent_parser(built: tuple[Paths, BuildRe
         assert BASE + "graph/" + name in graphs, name
     jsonld = rdflib.Dataset().parse(paths.exports / "tx_graph.jsonld", format="json-ld")
     assert len(jsonld) == report.quads
+
+
+def test_nquads_export_is_the_store_and_the_turtle_union_each_triple_once(built: tuple[Paths, BuildReport]) -> None:
+    import pyoxigraph as ox
+
+    from tx_graph.store import open_store
+
+    paths, report = built
+    lines = (paths.exports / "tx_graph.nq").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(set(lines)) == report.quads
+    store = open_store(paths.store)
+    assert sorted(lines) == sorted(f"{q} ." for q in store)
+    with (paths.exports / "tx_graph.ttl").open("rb") as fh:
+        union = [str(t) for t in ox.parse(fh, ox.RdfFormat.TURTLE)]
+    assert len(union) == len(set(union)) == len({str(q.triple) for q in store})
 
 
 def test_derived_graphs_record_the_run_and_curated_graphs_their_file(kg: KnowledgeGraph) -> None:

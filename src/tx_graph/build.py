@@ -464,7 +464,9 @@ def _provenance(out: _Quads, inputs: BuildInputs) -> NamedNode:
     out.add(run, RDF.type, _term(PROV.Activity))
     out.add(run, RDF.type, _term(TX.BuildRun))
     out.add(run, RDFS.label, Literal(f"tx-graph build {inputs_digest}"))
-    out.add(run, PROV.startedAtTime, _typed(datetime.now(UTC).isoformat(timespec="seconds"), XSD.dateTime))
+    # "Z", not "+00:00": Oxigraph stores the canonical form, and the exports must say the same
+    started = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    out.add(run, PROV.startedAtTime, _typed(started, XSD.dateTime))
     out.add(run, TX.toolVersion, Literal(f"tx-graph {__version__}"))
     for name, version in inputs.tool_versions:
         out.add(run, TX.modelVersion, Literal(f"{name} {version}"))
