@@ -75,6 +75,7 @@ UNSTABLE = {
     "https://w3id.org/tx-graph/ontology#mentionCount",
     "https://w3id.org/tx-graph/ontology#documentCount",
     "https://w3id.org/tx-graph/ontology#mentionedIn",
+    "https://w3id.org/tx-graph/ontology#mentionedInYear",
 }
 
 
@@ -291,6 +292,14 @@ def test_statistics_match_the_mentions(built: tuple[Paths, BuildReport]) -> None
     assert as_ints(stored) == as_ints(counted) and len(stored) > 300
     wuzhen = {(e, n, d) for e, n, d in as_ints(stored) if e == BASE + "id/place/wuzhen"}
     assert len(wuzhen) == 1 and next(iter(wuzhen))[1] >= next(iter(wuzhen))[2] >= 2
+    years = run_query(
+        store,
+        """SELECT ?e ?y WHERE { ?a oa:motivatedBy oa:identifying ; oa:hasBody ?e ; oa:hasTarget/oa:hasSource ?doc .
+             ?doc a foaf:Document ; dcterms:temporal ?y }""",
+    ).rows
+    stored_years = run_query(store, "SELECT ?e ?y WHERE { ?e tx:mentionedInYear ?y }").rows
+    pairs = lambda rows: {(str(e.value), str(y.value)) for e, y in rows}  # noqa: E731
+    assert pairs(stored_years) == pairs(years) and len(stored_years) > 300
     docs = run_query(
         store,
         """SELECT ?doc ?m ?s ?g (COUNT(DISTINCT ?sent) AS ?ns) WHERE {

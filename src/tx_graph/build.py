@@ -293,7 +293,7 @@ def iter_quads(inputs: BuildInputs) -> Iterator[list[Quad]]:
                 yield first_time(batch)
         yield first_time(extraction.drain())
         del seen
-    _statistics(out, inputs)
+    _statistics(out, inputs, years)
     yield out.drain()
     _years(out, years)
     derived = ("documents", "glossary", "mentions", "statistics", "years")
@@ -705,12 +705,13 @@ def _mentions(out: _Quads, inputs: BuildInputs) -> Iterator[None]:
         yield
 
 
-def _statistics(out: _Quads, inputs: BuildInputs) -> None:
+def _statistics(out: _Quads, inputs: BuildInputs, years: set[int]) -> None:
     """Counts the whole-graph reports need, precomputed in graph ``statistics`` so that a
     report reads one triple per entity or document instead of counting every mention
     (docs/vocabulary.md): per mentioned entity (or glossary concept) its identifying
     mentions, the documents they are in and one ``tx:mentionedIn`` per such document; per
-    document its identifying mentions, sentences and glossary definitions."""
+    document its identifying mentions, sentences and glossary definitions; per mentioned
+    entity the years (``tx:mentionedInYear``) of the documents it is mentioned in."""
     out.graph = _n(graph_iri("statistics"))
     mentions: dict[str, set[tuple[str, int, int]]] = defaultdict(set)
     in_docs: dict[str, set[str]] = defaultdict(set)
@@ -721,12 +722,16 @@ def _statistics(out: _Quads, inputs: BuildInputs) -> None:
         mentions[body].add((m.doc_id, m.span.start, m.span.end))
         in_docs[body].add(m.doc_id)
         per_doc[m.doc_id].add((m.span.start, m.span.end))
+    doc_year = {d.id: d.year for d in inputs.documents if d.year}
     for body in sorted(mentions):
         node = _n(body)
         out.add(node, TX.mentionCount, _int(len(mentions[body])))
         out.add(node, TX.documentCount, _int(len(in_docs[body])))
         for doc_id in sorted(in_docs[body]):
             out.add(node, TX.mentionedIn, _n(doc_iri(doc_id)))
+        for year in sorted({doc_year[d] for d in in_docs[body] if d in doc_year}):
+            years.add(year)
+            out.add(node, TX.mentionedInYear, _n(year_iri(year)))
     for doc in inputs.documents:
         node = _n(doc_iri(doc.id))
         out.add(node, TX.mentionCount, _int(len(per_doc.get(doc.id, ()))))

@@ -122,6 +122,7 @@ class TX(DefinedNamespace):
     sentenceCount: URIRef
     definitionCount: URIRef
     mentionedIn: URIRef
+    mentionedInYear: URIRef
     rule: URIRef
     score: URIRef
     proposedType: URIRef
