@@ -115,12 +115,13 @@ def scale_block() -> str:
 def _query_table(r: dict[str, Any], graph: str) -> str:
     g = r["graphs"][graph]
     lines = [
-        f"{g['quads']:,} quads; rdflib load {g['rdflib_load_s']:.1f} s. Medians of {r['runs']} runs "
-        f"(rdflib: {r['rdflib_runs']}, each bounded by {r['rdflib_timeout_s']:.0f} s).",
+        f"{g['quads']:,} quads; "
+        + (f"rdflib load {g['rdflib_load_s']:.1f} s. " if g.get("rdflib_load_s") is not None else "rdflib not run. ")
+        + f"Medians of {r['runs']} runs (rdflib: {r['rdflib_runs']}, each bounded by {r['rdflib_timeout_s']:.0f} s).",
         "",
-        "| saved query | patterns | embedded Oxigraph | HTTP endpoint | rdflib default store | Oxigraph speed-up "
-        "| rows |",
-        "|---|---|---|---|---|---|---|",
+        "| saved query | patterns | embedded Oxigraph | its CPU time | HTTP endpoint | rdflib default store "
+        "| Oxigraph speed-up | rows |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, engines in g["queries"].items():
         if name.startswith("alt/"):
@@ -128,7 +129,9 @@ def _query_table(r: dict[str, Any], graph: str) -> str:
         q = r["queries"][name]
         rd = engines["rdflib"]
         rd_text = (_ms(rd["median_s"]) if rd.get("median_s") is not None
-                   else f"> {rd['timeout_s']:.0f} s" if rd.get("timeout_s") else f"error: {rd.get('error', '')[:60]}")
+                   else f"> {rd['timeout_s']:.0f} s" if rd.get("timeout_s")
+                   else "–" if rd.get("skipped") else f"error: {rd.get('error', '')[:60]}")
+        cpu = engines["oxigraph"].get("cpu_median_s")
         speed = engines.get("speedup_vs_rdflib")
         speed_text = _speed(speed) if isinstance(speed, float) else f"{speed}×" if speed else "–"
         rows = {engines["oxigraph"]["rows"], engines["http"]["rows"]}
@@ -139,6 +142,7 @@ def _query_table(r: dict[str, Any], graph: str) -> str:
             rows_text += f" (http {engines['http']['rows']})"
         patterns = f"{q['patterns']}{' (multi-join)' if q['multi_join'] else ''}"
         lines.append(f"| {name} | {patterns} | {_ms(engines['oxigraph']['median_s'])} | "
+                     f"{_ms(cpu) if cpu is not None else '–'} | "
                      f"{_ms(engines['http']['median_s'])} | {rd_text} | {speed_text} | {rows_text} |")
     return "\n".join(lines)
 
@@ -230,12 +234,17 @@ def targets_block() -> str:
         saved = {n: e for n, e in g["queries"].items() if not n.startswith("alt/")}
         slow = {n: e["oxigraph"]["median_s"] for n, e in saved.items() if e["oxigraph"]["median_s"] >= 0.05}
         total = len(saved)
+        cpu_slow = {n: e["oxigraph"]["cpu_median_s"] for n, e in saved.items()
+                    if e["oxigraph"].get("cpu_median_s", 0.0) >= 0.05}
+        cpu_text = (f"; CPU time (what a quiet machine would take): {total - len(cpu_slow)} of {total} under 50 ms"
+                    + (" (" + ", ".join(f"{n} {_ms(v)}" for n, v in cpu_slow.items()) + ")" if cpu_slow else "")
+                    if all("cpu_median_s" in e["oxigraph"] for e in saved.values()) else "")
         rows.append(f"| saved queries median < 50 ms at ≥ 1M triples ({g['quads']:,}) | "
-                    f"{total - len(slow)} of {total} under 50 ms | "
+                    f"{total - len(slow)} of {total} under 50 ms (wall){cpu_text} | "
                     + ("met" if not slow else "**missed** by " + ", ".join(f"{n} ({_ms(v)})" for n, v in slow.items()))
                     + " |")
         speeds = []
-        for name, e in saved.items():
+        for name, e in saved.items() if g.get("rdflib_load_s") is not None else ():
             if query["queries"][name]["multi_join"]:
                 s = e.get("speedup_vs_rdflib")
                 speeds.append((name, s))
@@ -252,7 +261,8 @@ def targets_block() -> str:
             verdict += f"; not comparable on {', '.join(failed)} (rdflib fails on it)"
         met = len(speeds) - len(under) - len(unsure)
         measured = f"{met} of {len(speeds)} comparable queries ≥ 20×: " + measured
-        rows.append(f"| ≥ 20× faster than rdflib on multi-join queries | {measured} | {verdict} |")
+        if g.get("rdflib_load_s") is not None:
+            rows.append(f"| ≥ 20× faster than rdflib on multi-join queries | {measured} | {verdict} |")
     return "\n".join(rows)
 
 
