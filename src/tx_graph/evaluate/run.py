@@ -263,7 +263,8 @@ def report(ev: Evaluation, command: str) -> str:
             "Share of gold mentions whose both edges fall on token boundaries (what a token-based",
             "matcher or the discovery walker needs), share that are exactly one token, and speed.",
             "The pkuseg row needs `pip install spacy-pkuseg` (not a project dependency; without it",
-            "the row says so). jieba was chosen: see docs/extraction.md.",
+            "the row says so). The default is rjieba (jieba compiled, curated names matched first):",
+            "see docs/extraction.md and the comparison with pure jieba below.",
             "",
             "| segmenter | curated names aligned | curated names one token | names curation lacks aligned "
             "| chars/s | load s |",
