@@ -141,6 +141,9 @@ class ChildRun:
     stderr: str
     killed: str | None = None  # why the child was stopped early (timeout, memory cap)
     rss_samples: tuple[tuple[float, float], ...] = ()  # (seconds since start, MB)
+    # user + system CPU seconds of the child and the children it waited for (its NLP
+    # workers): what a run costs whatever else loads the machine
+    cpu_seconds: float = 0.0
 
 
 def _descendants(pid: int) -> list[int]:
@@ -211,7 +214,7 @@ def run_child(cmd: Sequence[str], *, cwd: Path = ROOT, env: dict[str, str] | Non
         err.seek(0)
         peak = max([usage.ru_maxrss / 1024, *(mb for _, mb in samples)])
         return ChildRun(seconds, peak, process.returncode, out.read(), err.read(),
-                        killed, tuple(samples))
+                        killed, tuple(samples), usage.ru_utime + usage.ru_stime)
 
 
 def self_peak_rss_mb() -> float:
