@@ -81,12 +81,14 @@ class RdfStream:
         self._files["ttl"].write(header)
         self._files["jsonld"].write(b"[")
         self._jsonld_items = 0
-        # The documents, glossary and mentions graphs describe nodes the build mints for
-        # them alone (sentences, definitions, annotations), so no other graph can repeat
-        # their triples; only the other graphs can overlap, and only their triples need
+        # The documents, glossary, mentions, candidates and statistics graphs describe nodes
+        # the build mints for them alone (sentences, definitions, annotations, candidates) or
+        # state what no other graph states (counts), so no other graph can repeat their
+        # triples; only the other graphs can overlap, and only their triples need
         # remembering to write each triple of the union once: as 16-byte digests, which
         # take a tenth of the memory of the triples themselves.
-        self._unshared = {ox.NamedNode(graph_iri(name)) for name in ("documents", "glossary", "mentions", "statistics")}
+        unshared = ("documents", "glossary", "mentions", "candidates", "statistics")
+        self._unshared = {ox.NamedNode(graph_iri(name)) for name in unshared}
         self._seen: set[bytes] = set()
 
     def write(self, batch: list[ox.Quad]) -> None:
