@@ -219,11 +219,18 @@ def targets_block() -> str:
     scale = read_result("scale")
     if scale and "10000" not in scale["sizes"]:
         fit, slopes = _linear_projection(scale, 10_000), _linear_projection(scale, None)
+        cpu = sorted((int(k), e["runs"][0]["cpu_s"]) for k, e in scale["sizes"].items() if "cpu_s" in e["runs"][0])
         if fit and slopes:
-            rows.append(f"| 10,000 documents < 6 min and < 3 GB (not run: projected by a straight line through "
-                        f"{slopes[2]}) | ≈ {fit[0] / 60:.0f} min, ≈ {fit[1]:.1f} GB | "
-                        f"{'time met' if fit[0] < 360 else '**time missed**'}, "
-                        f"{'memory met' if fit[1] < 3 else '**memory missed**'} (projection, under load) |")
+            # under load the wall time says little: the build process's CPU seconds, on a
+            # straight line, are what an idle machine would take
+            seconds, basis = fit[0], "wall time"
+            if len(cpu) >= 2:
+                (x0, y0), (x1, y1) = cpu[0], cpu[-1]
+                seconds, basis = y0 + (y1 - y0) / (x1 - x0) * (10_000 - x0), "CPU seconds of the build process"
+            rows.append(f"| 10,000 documents < 6 min and < 3 GB (not run: projected from the {basis} and peak "
+                        f"memory of {slopes[2]} on straight lines) | ≈ {seconds / 60:.0f} min, ≈ {fit[1]:.1f} GB | "
+                        f"{'time met' if seconds < 360 else '**time missed**'} (projection); memory unproven "
+                        "(the last round's 10,000-document run peaked at 3.57 GB) |")
     if scale and "10000" in scale["sizes"]:
         e = scale["sizes"]["10000"]
         if "median_s" in e:
