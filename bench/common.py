@@ -45,7 +45,8 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     versions = {}
-    for pkg in ("tx-graph", "pyoxigraph", "oxigraph", "rdflib", "jieba", "pyahocorasick", "spacy", "SPARQLWrapper"):
+    for pkg in ("tx-graph", "pyoxigraph", "oxigraph", "rdflib", "jieba", "rjieba", "pyahocorasick", "spacy",
+                "SPARQLWrapper"):
         try:
             versions[pkg] = md.version(pkg)
         except md.PackageNotFoundError:
