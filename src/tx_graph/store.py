@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import Errors, StoreError
-from .fsio import COMMIT, BuildLock, atomic_open, finish_commit, fsync_dir, fsync_tree, kill_point, point_link
+from .fsio import COMMIT, BuildLock, finish_commit, fsync_dir, fsync_tree, kill_point, point_link
 from .vocab import PREFIXES, graph_iri
 
 __all__ = [
