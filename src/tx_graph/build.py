@@ -532,8 +532,10 @@ def _curated_entities(out: _Quads, curation: Curation, years: set[int]) -> None:
             point = _n(node.value + "/geo")
             out.add(node, SDO.geo, point)
             out.add(point, RDF.type, _n(SDO.GeoCoordinates))
-            out.add(point, SDO.latitude, _typed(e.geo[0], XSD.decimal))
-            out.add(point, SDO.longitude, _typed(e.geo[1], XSD.decimal))
+            # the canonical form (30.532, not 30.5320): what the store keeps, so the
+            # exports say the same as the store
+            out.add(point, SDO.latitude, _typed(_decimal_text(Decimal(e.geo[0])), XSD.decimal))
+            out.add(point, SDO.longitude, _typed(_decimal_text(Decimal(e.geo[1])), XSD.decimal))
             out.add(point, SDO.description, Literal("seat", language="en"))
         if e.notes:
             # curators write notes in either language: no language tag rather than a wrong one
