@@ -30,6 +30,7 @@ _EDIT_N = 0
 
 
 def _build(root: Path, *extra: str) -> tuple[float, dict[str, float]]:
+    """Wall seconds and the stage timings; the child's CPU seconds go to ``_CPU``."""
     run = run_child(tx_graph_cmd("--root", str(root), "build", *extra), cwd=root)
     if run.returncode != 0:
         raise RuntimeError(f"build failed ({run.returncode}): {run.stderr[-2000:]}")
@@ -40,7 +41,11 @@ def _build(root: Path, *extra: str) -> tuple[float, dict[str, float]]:
                 name, _, value = part.strip().rpartition(" ")
                 if value.endswith("s"):
                     timings[name] = float(value[:-1])
+    _CPU.append(run.cpu_seconds)
     return run.seconds, timings
+
+
+_CPU: list[float] = []
 
 
 def add_landmark(curation: Path) -> str:
@@ -77,18 +82,20 @@ def run(runs: int, curation: Path | None) -> dict[str, Any]:
     if explore:
         variants.append(("build, with explorer pages (cold)", ()))
     for name, extra in variants:
-        times, stages = [], []
+        times, cpu, stages = [], [], []
         for _ in range(runs):
             with project_copy(curation) as root:
                 seconds, timings = _build(root, *extra)
             times.append(seconds)
+            cpu.append(_CPU[-1])
             stages.append(timings)
-        result["cases"][name] = {"seconds": times, "median": median(times), "stages": stages[len(stages) // 2]}
+        result["cases"][name] = {"seconds": times, "median": median(times), "cpu_seconds": cpu,
+                                 "cpu_median": median(cpu), "stages": stages[len(stages) // 2]}
     for name, edit in (("rebuild after a name edit (new landmark)", add_landmark),
                        ("rebuild after a non-name edit (en label)", change_english_label),
                        ("rebuild with no change", None)):
         for extra_name, extra in variants:
-            times, stages = [], []
+            times, cpu, stages = [], [], []
             with project_copy(curation) as root:
                 _build(root, *extra)  # the previous build the edit is made against
                 what = "nothing changed"
@@ -97,9 +104,11 @@ def run(runs: int, curation: Path | None) -> dict[str, Any]:
                         what = edit(root / "curation")
                     seconds, timings = _build(root, *extra)
                     times.append(seconds)
+                    cpu.append(_CPU[-1])
                     stages.append(timings)
             label = f"{name}: {extra_name.split(' (')[0]}"
             result["cases"][label] = {"seconds": times, "median": median(times), "edit": what,
+                                      "cpu_seconds": cpu, "cpu_median": median(cpu),
                                       "stages": stages[len(stages) // 2]}
     return result
 

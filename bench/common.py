@@ -45,7 +45,8 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     versions = {}
-    for pkg in ("tx-graph", "pyoxigraph", "oxigraph", "rdflib", "jieba", "pyahocorasick", "spacy", "SPARQLWrapper"):
+    for pkg in ("tx-graph", "pyoxigraph", "oxigraph", "rdflib", "jieba", "rjieba", "pyahocorasick", "spacy",
+                "SPARQLWrapper"):
         try:
             versions[pkg] = md.version(pkg)
         except md.PackageNotFoundError:
@@ -141,6 +142,9 @@ class ChildRun:
     stderr: str
     killed: str | None = None  # why the child was stopped early (timeout, memory cap)
     rss_samples: tuple[tuple[float, float], ...] = ()  # (seconds since start, MB)
+    # user + system CPU seconds of the child and the children it waited for (its NLP
+    # workers): what a run costs whatever else loads the machine
+    cpu_seconds: float = 0.0
 
 
 def _descendants(pid: int) -> list[int]:
@@ -211,7 +215,7 @@ def run_child(cmd: Sequence[str], *, cwd: Path = ROOT, env: dict[str, str] | Non
         err.seek(0)
         peak = max([usage.ru_maxrss / 1024, *(mb for _, mb in samples)])
         return ChildRun(seconds, peak, process.returncode, out.read(), err.read(),
-                        killed, tuple(samples))
+                        killed, tuple(samples), usage.ru_utime + usage.ru_stime)
 
 
 def self_peak_rss_mb() -> float:

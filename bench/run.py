@@ -14,6 +14,8 @@ scale      SYNTHETIC corpora of 1,000 and 10,000 documents: build time,    30-60
            peak memory, triples (:mod:`bench.scale`)
 query      saved queries: embedded Oxigraph vs HTTP endpoint vs rdflib,    ~30 min
            at corpus size and ≥ 1M triples (:mod:`bench.query`)
+serialise  per-quad cost of making, loading and writing the RDF: the quads    ~2 min
+           in hand against ``Store.dump`` (:mod:`bench.serialise`)
 explorer   the explorer pages (:mod:`bench.explorer`, when present)        varies
 =========  ==============================================================  ============
 
@@ -38,7 +40,7 @@ from pathlib import Path
 
 from .common import PYTHON, ROOT, machine, write_result
 
-STEPS = ("build", "extract", "scale", "query", "explorer")
+STEPS = ("build", "extract", "scale", "query", "serialise", "explorer")
 
 
 def _step_args(step: str, quick: bool, curation: str | None) -> list[str]:
@@ -49,6 +51,8 @@ def _step_args(step: str, quick: bool, curation: str | None) -> list[str]:
         return ["--runs", "3" if quick else "5", *cur]
     if step == "scale":
         return ["--sizes", "400,1000" if quick else "100,400,1000,2500,10000", "--runs", "3", *cur]
+    if step == "serialise":
+        return ["--docs", "100", "--runs", "3"]
     if step == "query":
         return (["--runs", "3", "--rdflib-runs", "3", "--rdflib-timeout", "20"] if quick
                 else ["--runs", "5", "--rdflib-runs", "3", "--rdflib-timeout", "120"]) + cur

@@ -57,7 +57,12 @@ def worker(corpus: Path, root: Path, exports: Path) -> None:
     report = pipeline.build(Paths.at(root, corpus=corpus, exports=exports))
     import resource
 
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({
+        # CPU seconds of the build and of its NLP worker processes: on a machine shared with
+        # other work, what the build cost, whatever the wall time
+        "cpu_s": own.ru_utime + own.ru_stime,
+        "workers_cpu_s": workers.ru_utime + workers.ru_stime,
         "documents": report.documents,
         "mentions": report.mentions,
         "quads": report.quads,

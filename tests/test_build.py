@@ -71,6 +71,11 @@ UNSTABLE = {
     "https://w3id.org/tx-graph/ontology#curatedAt",
     # read from the text by the relation extractor; tests/test_relations.py pins it
     "https://schema.org/amount",
+    # counts precomputed from the mentions (statistics graph): test_statistics_match_the_mentions
+    "https://w3id.org/tx-graph/ontology#mentionCount",
+    "https://w3id.org/tx-graph/ontology#documentCount",
+    "https://w3id.org/tx-graph/ontology#mentionedIn",
+    "https://w3id.org/tx-graph/ontology#mentionedInYear",
 }
 
 
@@ -175,7 +180,7 @@ def test_terms_defined_twice_keep_both_definitions(kg: KnowledgeGraph) -> None:
 
 def test_no_noise_anywhere_in_the_exports(built: tuple[Paths, BuildReport]) -> None:
     paths, _report = built
-    for name in ("tx_graph.trig", "tx_graph.ttl", "tx_graph.jsonld"):
+    for name in ("tx_graph.trig", "tx_graph.nq", "tx_graph.ttl", "tx_graph.jsonld"):
         text = (paths.exports / name).read_text(encoding="utf-8")
         assert "侯卫东官场笔记" not in text
         assert "点我投稿" not in text
@@ -201,6 +206,21 @@ def test_trig_export_parses_in_an_independent_parser(built: tuple[Paths, BuildRe
         assert BASE + "graph/" + name in graphs, name
     jsonld = rdflib.Dataset().parse(paths.exports / "tx_graph.jsonld", format="json-ld")
     assert len(jsonld) == report.quads
+
+
+def test_nquads_export_is_the_store_and_the_turtle_union_each_triple_once(built: tuple[Paths, BuildReport]) -> None:
+    import pyoxigraph as ox
+
+    from tx_graph.store import open_store
+
+    paths, report = built
+    lines = (paths.exports / "tx_graph.nq").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(set(lines)) == report.quads
+    store = open_store(paths.store)
+    assert sorted(lines) == sorted(f"{q} ." for q in store)
+    with (paths.exports / "tx_graph.ttl").open("rb") as fh:
+        union = [str(t) for t in ox.parse(fh, ox.RdfFormat.TURTLE)]
+    assert len(union) == len(set(union)) == len({str(q.triple) for q in store})
 
 
 def test_derived_graphs_record_the_run_and_curated_graphs_their_file(kg: KnowledgeGraph) -> None:
@@ -251,3 +271,47 @@ def test_ids_are_readable_and_stable(built: tuple[Paths, BuildReport], tmp_path:
         if "startedAtTime" not in line
     }
     assert first == second  # same inputs → same IRIs and triples (only the run time differs)
+
+
+def test_statistics_match_the_mentions(built: tuple[Paths, BuildReport]) -> None:
+    """The precomputed counts of graph statistics are what counting the annotations gives."""
+    from tx_graph.query import run_query
+    from tx_graph.store import open_store
+
+    store = open_store(built[0].store)
+    counted = run_query(
+        store,
+        """SELECT ?e (COUNT(DISTINCT ?a) AS ?n) (COUNT(DISTINCT ?doc) AS ?d) WHERE {
+             ?a oa:motivatedBy oa:identifying ; oa:hasBody ?e ; oa:hasTarget/oa:hasSource ?doc } GROUP BY ?e""",
+    ).rows
+    stored = run_query(
+        store,
+        """SELECT ?e ?n ?d WHERE { GRAPH txg:statistics { ?e tx:mentionCount ?n ; tx:documentCount ?d } }""",
+    ).rows
+    as_ints = lambda rows: {(str(e.value), int(n.value), int(d.value)) for e, n, d in rows}  # noqa: E731
+    assert as_ints(stored) == as_ints(counted) and len(stored) > 300
+    wuzhen = {(e, n, d) for e, n, d in as_ints(stored) if e == BASE + "id/place/wuzhen"}
+    assert len(wuzhen) == 1 and next(iter(wuzhen))[1] >= next(iter(wuzhen))[2] >= 2
+    years = run_query(
+        store,
+        """SELECT ?e ?y WHERE { ?a oa:motivatedBy oa:identifying ; oa:hasBody ?e ; oa:hasTarget/oa:hasSource ?doc .
+             ?doc a foaf:Document ; dcterms:temporal ?y }""",
+    ).rows
+    stored_years = run_query(store, "SELECT ?e ?y WHERE { ?e tx:mentionedInYear ?y }").rows
+    pairs = lambda rows: {(str(e.value), str(y.value)) for e, y in rows}  # noqa: E731
+    assert pairs(stored_years) == pairs(years) and len(stored_years) > 300
+    docs = run_query(
+        store,
+        """SELECT ?doc ?m ?s ?g (COUNT(DISTINCT ?sent) AS ?ns) WHERE {
+             ?doc tx:mentionCount ?m ; tx:sentenceCount ?s ; tx:definitionCount ?g .
+             ?sent a tx:Sentence ; oa:hasSource ?doc } GROUP BY ?doc ?m ?s ?g""",
+    ).rows
+    assert len(docs) == built[1].documents and all(int(s.value) == int(ns.value) for _, _, s, _, ns in docs)
+    per_doc = run_query(
+        store,
+        """SELECT ?doc (COUNT(DISTINCT ?a) AS ?n) WHERE {
+             ?a oa:motivatedBy oa:identifying ; oa:hasTarget/oa:hasSource ?doc } GROUP BY ?doc""",
+    ).rows
+    assert {(str(d.value), int(m.value)) for d, m, _, _, _ in docs if int(m.value)} == {
+        (str(d.value), int(n.value)) for d, n in per_doc
+    }

@@ -124,3 +124,20 @@ def test_query_update_message(built: tuple[Paths, BuildReport], capsys: pytest.C
     # a query that merely mentions the words is a query
     assert main(["query", "--exports", exports, "SELECT ?delete WHERE { ?delete a tx:Town } LIMIT 1"]) == 0
     assert "(1 row)" in capsys.readouterr().out
+
+
+def test_build_segmenter_option_keeps_pure_jieba_available(prepared: object) -> None:
+    """`tx-graph build --segmenter jieba` reaches the extraction: the run records it, and
+    the curated mentions are those of the default (rjieba) build."""
+    from tx_graph.cli import build_parser
+    from tx_graph.pipeline import prepare
+
+    assert build_parser().parse_args(["build", "--segmenter", "jieba"]).segmenter == "jieba"
+    assert build_parser().parse_args(["build"]).segmenter is None
+    jieba = prepare(Paths.at(Path(__file__).resolve().parents[1]), segmenter="jieba")
+    assert ("segmenter", "jieba") in jieba.inputs.tool_versions
+    default = prepared.inputs  # type: ignore[attr-defined]
+    assert ("segmenter", "rjieba") in default.tool_versions
+    assert {(m.doc_id, m.span, m.target) for m in jieba.mentions} == {
+        (m.doc_id, m.span, m.target) for m in default.mentions
+    }

@@ -79,7 +79,7 @@ def test_stamp_records_every_export(built: tuple[Paths, BuildReport]) -> None:
     record = json.loads((paths.exports / STAMP).read_text(encoding="utf-8"))
     assert record["quads"] == report.quads
     assert {name for name, *_ in record["files"].values()} == {p.name for p in report.exports.values()}
-    assert set(report.exports) == {"trig", "ttl", "jsonld", "graphml", "entities", "mentions"}
+    assert set(report.exports) == {"trig", "nq", "ttl", "jsonld", "graphml", "entities", "mentions"}
     assert stamp_matches(paths.exports, record["stamp"], need_exports=True) is not None
     assert stamp_matches(paths.exports, "0" * 64, need_exports=True) is None
 

@@ -160,7 +160,7 @@ def test_full_width_variants_match(small_nlp: spacy.language.Language) -> None:
 
 
 def test_unknown_segmenter_is_a_coded_error() -> None:
-    with pytest.raises(ValueError, match=r"E301 unknown segmenter 'pkuseg' \(valid segmenters: jieba"):
+    with pytest.raises(ValueError, match=r"E301 unknown segmenter 'pkuseg' \(valid segmenters: rjieba, jieba,"):
         make_segmenter("pkuseg")
 
 
@@ -207,7 +207,7 @@ def test_bmm_gives_dictionary_tags_and_frequencies(bmm: object) -> None:
 
 
 def test_the_doc_keeps_the_segmentation_token_for_token(small_lexicon: Lexicon) -> None:
-    for segmenter in ("jieba", "jieba-bmm"):
+    for segmenter in ("rjieba", "jieba", "jieba-bmm"):
         nlp = build_nlp(small_lexicon, segmenter=segmenter, cache_dir=ROOT / ".cache")
         text = "濮院鎮（２０１８）推進\n新鳳鳴 項目"
         doc = nlp.make_doc(text)
@@ -261,3 +261,47 @@ def test_document_over_a_million_chars_is_analysed_in_pieces(tmp_path: Path) -> 
     cuts = list(pieces(normalise(long_text), MAX_SEGMENT_CHARS))
     assert cuts[0][0] == 0 and all(a[1] == b[0] for a, b in pairwise(cuts))
     assert all(end - start <= PIECE_CHARS and long_text[end - 1] == "。" for start, end in cuts)
+
+
+# ---------------------------------------------------------------- rjieba (the default)
+
+
+@pytest.fixture(scope="module")
+def rjieba_seg() -> object:
+    return make_segmenter("rjieba", {"新凤鸣": "nt", "濮院时尚中心": "ns", "中国·濮院时尚周": "nz"}, ROOT / ".cache")
+
+
+def test_rjieba_is_the_default_segmenter() -> None:
+    from tx_graph.discover import DEFAULT_SEGMENTER
+    from tx_graph.nlp import SEGMENTERS
+
+    assert DEFAULT_SEGMENTER == "rjieba" and SEGMENTERS[0] == "rjieba" and "jieba" in SEGMENTERS
+
+
+def test_rjieba_keeps_curated_names_whole_with_their_tags(rjieba_seg: object) -> None:
+    text = "支持新凤鸣发展,在濮院时尚中心举行中国·濮院时尚周"
+    tokens = {text[t.start : t.end]: t for t in rjieba_seg.tokens(text)}  # type: ignore[attr-defined]
+    assert tokens["新凤鸣"].tag == "nt" and tokens["濮院时尚中心"].tag == "ns"
+    # a name jieba's user dictionary cannot take (the middle dot) is still one token
+    assert tokens["中国·濮院时尚周"].tag == "nz" and tokens["中国·濮院时尚周"].freq > 0
+
+
+def test_rjieba_cuts_like_jieba_posseg_with_tags_and_frequencies(rjieba_seg: object) -> None:
+    jieba = make_segmenter("jieba", {"新凤鸣": "nt", "濮院时尚中心": "ns"}, ROOT / ".cache")
+    text = normalise("桐乡市推进物流仓储中心建设，新凤鸣2018年投资3.5亿元")
+    fast = [(text[t.start : t.end], t.tag, t.freq) for t in rjieba_seg.tokens(text)]  # type: ignore[attr-defined]
+    slow = [(w, tag, jieba.freq(w)) for w, tag in jieba.cut(text)]
+    assert fast == slow
+    assert ("推进", "v", jieba.freq("推进")) in fast and jieba.freq("推进") > 0
+
+
+def test_rjieba_hmm_word_keeps_numerals_and_grammar_characters_apart(rjieba_seg: object) -> None:
+    # regression: jieba-rs's HMM joined 等七大 and 周等 into unknown words, so discovery lost
+    # 七大品质提升工程 (a numeral it reads as the start of a name) that jieba.posseg gives
+    text = "环境等七大品质提升工程全线推进,时尚周等活动,聚晟环贸公司"
+    tokens = rjieba_seg.tokens(text)  # type: ignore[attr-defined]
+    words = [text[t.start : t.end] for t in tokens]
+    assert words[:5] == ["环境", "等", "七", "大", "品质"] and tokens[2].tag == "m"
+    assert words[words.index("周") + 1] == "等"
+    assert "聚晟环贸" in words and tokens[words.index("聚晟环贸")].freq == 0  # an unknown word stays one
+    assert "".join(words) == text

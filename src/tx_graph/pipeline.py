@@ -110,7 +110,7 @@ def _timed(report: BuildReport, name: str, fn: Callable[[], T]) -> T:
     return value
 
 
-def prepare(paths: Paths, report: BuildReport | None = None) -> Prepared:
+def prepare(paths: Paths, report: BuildReport | None = None, *, segmenter: str | None = None) -> Prepared:
     """Every stage up to (not including) RDF: what tests and the explorer reuse."""
     report = report or BuildReport()
     from .review import apply_decisions
@@ -122,11 +122,12 @@ def prepare(paths: Paths, report: BuildReport | None = None) -> Prepared:
     if not documents:
         raise IngestError(problems or [Problem(str(paths.corpus), None, None, "E102", "no *.txt documents found")])
     glossary = glossary_index(curation, documents)
+    from .discover.ids import DEFAULT_SEGMENTER
     from .extract import extract, rejected_labels
 
     extraction = _timed(report, "nlp", lambda: extract(
         curation, documents, glossary.gazetteer_targets, cache_dir=paths.root / ".cache",
-        rejected=rejected_labels(paths.curation), problems=problems))
+        rejected=rejected_labels(paths.curation), problems=problems, segmenter=segmenter or DEFAULT_SEGMENTER))
     mentions = list(extraction.mentions)
     located = _timed(report, "observations", lambda: locate_observations(curation, documents))
     curation_files = sorted(paths.curation.glob("*.yaml"))
@@ -151,18 +152,21 @@ def build_lock(paths: Paths, *, wait: bool = True) -> BuildLock:
     return BuildLock(paths.exports, wait=wait)
 
 
-def build(paths: Paths | None = None, *, exports: bool = True, wait: bool = True) -> BuildReport:
+def build(
+    paths: Paths | None = None, *, exports: bool = True, wait: bool = True, segmenter: str | None = None
+) -> BuildReport:
     """Build the graph into ``paths.exports`` (store + export files) and report.
-    ``wait=False``: fail with :class:`~tx_graph.fsio.LockBusy` if another build is running."""
+    ``wait=False``: fail with :class:`~tx_graph.fsio.LockBusy` if another build is running;
+    ``segmenter`` picks the word segmenter (:data:`tx_graph.nlp.SEGMENTERS`, default rjieba)."""
     paths = paths or Paths.at()
     with build_lock(paths, wait=wait):
         finish_commit(paths.exports)  # a build killed while committing: finish it first
-        return _build(paths, exports)
+        return _build(paths, exports, segmenter)
 
 
-def _build(paths: Paths, exports: bool) -> BuildReport:
+def _build(paths: Paths, exports: bool, segmenter: str | None = None) -> BuildReport:
     report = BuildReport()
-    prepared = prepare(paths, report)
+    prepared = prepare(paths, report, segmenter=segmenter)
     inputs = prepared.inputs
     stamp = _timed(
         report,

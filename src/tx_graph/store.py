@@ -22,22 +22,18 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import Errors, StoreError
-from .fsio import COMMIT, BuildLock, atomic_open, finish_commit, fsync_dir, fsync_tree, kill_point, point_link
+from .fsio import COMMIT, BuildLock, finish_commit, fsync_dir, fsync_tree, kill_point, point_link
 from .vocab import PREFIXES, graph_iri
 
 __all__ = [
-    "EXPORTS",
     "generation",
     "load_ontology",
     "new_generation",
     "open_store",
     "remove_old_generations",
     "turtle_prefixes",
-    "write_exports",
     "write_store",
 ]
-
-EXPORTS = {"trig": ox.RdfFormat.TRIG, "ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}
 
 
 def load_ontology(ontology_dir: Path) -> list[ox.Quad]:
@@ -159,23 +155,3 @@ def turtle_prefixes() -> dict[str, str]:
     names contain '/', which Turtle would have to escape (txid:place\\/wuzhen)."""
     return {k: v for k, v in PREFIXES.items() if "-" not in k and k not in ("txid", "txg")}
 
-
-def write_exports(quads: list[ox.Quad], exports: Path, stem: str = "tx_graph") -> dict[str, Path]:
-    """``.trig`` all quads with their graphs, ``.ttl`` the union, ``.jsonld`` the dataset."""
-    exports.mkdir(parents=True, exist_ok=True)
-    written: dict[str, Path] = {}
-    prefixes = turtle_prefixes()
-    trig = exports / f"{stem}.trig"
-    with atomic_open(trig) as fh:
-        ox.serialize(quads, fh, ox.RdfFormat.TRIG, prefixes=prefixes)
-    written["trig"] = trig
-    union = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
-    ttl = exports / f"{stem}.ttl"
-    with atomic_open(ttl) as fh:
-        ox.serialize(union, fh, ox.RdfFormat.TURTLE, prefixes=prefixes)
-    written["ttl"] = ttl
-    jsonld = exports / f"{stem}.jsonld"
-    with atomic_open(jsonld) as fh:
-        ox.serialize(quads, fh, ox.RdfFormat.JSON_LD)
-    written["jsonld"] = jsonld
-    return written

@@ -119,6 +119,11 @@ class TX(DefinedNamespace):
     glossaryNumber: URIRef
     headword: URIRef
     mentionCount: URIRef
+    documentCount: URIRef
+    sentenceCount: URIRef
+    definitionCount: URIRef
+    mentionedIn: URIRef
+    mentionedInYear: URIRef
     rule: URIRef
     score: URIRef
     proposedType: URIRef

@@ -26,7 +26,7 @@ R_COORD = "discover.coordination.v1"
 
 DEFAULT_MIN_SCORE = 0.5
 
-# jieba with POS tags: the faster dictionary segmenter (jieba-bmm) loses discovery recall;
-# both are measured in docs/extraction.md
-DEFAULT_SEGMENTER = "jieba"
+# jieba compiled (rjieba): the same discovery scores as jieba.posseg at several times its
+# speed; jieba-bmm loses discovery recall (docs/evaluation.md, docs/benchmarks.md)
+DEFAULT_SEGMENTER = "rjieba"
 

@@ -25,6 +25,7 @@ def segmenter_comparison(
     gold_docs = [d for d in documents if d.id in gold.docs]
     user_words = {normalise(n): "nz" for n in lexicon.names}
     setups: list[tuple[str, str, Mapping[str, str] | None]] = [
+        ("rjieba (jieba-rs) + POS, curated names matched first (the default)", "rjieba", user_words),
         ("jieba + POS, curated names in user dictionary", "jieba", user_words),
         ("jieba + POS, no user dictionary", "jieba", None),
         ("jieba (cut only), curated names in user dictionary", "jieba-cut", user_words),
