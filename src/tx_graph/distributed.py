@@ -13,7 +13,7 @@ What goes over the network:
   keys, indicators) and the segmenter's name, pickled into a worker plugin registered
   with the scheduler. The scheduler hands it to every worker, including one that joins
   or is restarted later; each worker builds its spaCy pipeline from it once, on its
-  first document.
+  first document, and drops it when the build ends.
 * **each document's text in** (the ingested :class:`~tx_graph.model.Document`), **its
   analysis out** (mentions, proposals, facts, figures: a few KB).
 
@@ -27,6 +27,7 @@ error instead of a missing document.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
 import sys
@@ -108,8 +109,8 @@ class _PipelinePlugin(WorkerPlugin):
         from .cache import pipeline_version
         from .nlp import analyse, build_nlp
 
-        # one document at a time per worker process: the pipeline's segmenter keeps state,
-        # and extraction is pure Python, so threads would not run it faster anyway
+        # one document at a time per worker process: spaCy pipelines are not made to be
+        # shared between threads, and extraction is pure Python, so threads would not help
         with self._lock:
             if self._nlp is None:
                 lexicon, segmenter = pickle.loads(self.payload)
@@ -219,6 +220,9 @@ def analyse_on_cluster(
     finally:
         for future in futures.values():
             future.release()
+        # a long-running cluster would otherwise keep one pipeline per curation ever built
+        with contextlib.suppress(Exception):
+            client.unregister_worker_plugin(plugin_name)
         if owned:
             client.close()
 
