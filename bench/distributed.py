@@ -61,7 +61,7 @@ def worker(mode: str, corpus: Path, root: Path, exports: Path) -> None:
 
         started = time.perf_counter()
         with LocalCluster(n_workers=int(mode.split("-")[1]), processes=True, threads_per_worker=1,
-                          dashboard_address=None) as cluster:
+                          dashboard_address=":0") as cluster:
             info["cluster_start_s"] = time.perf_counter() - started
             report = build(paths, exports=True, scheduler=Cluster(cluster.scheduler_address))
     store = ox.Store.read_only(str(paths.store))

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from .common import PYTHON, ROOT, machine, write_result
 
-STEPS = ("build", "extract", "scale", "query", "explorer")
+STEPS = ("build", "extract", "scale", "query", "explorer", "distributed")
 
 
 def _step_args(step: str, quick: bool, curation: str | None) -> list[str]:
@@ -49,6 +49,8 @@ def _step_args(step: str, quick: bool, curation: str | None) -> list[str]:
         return ["--runs", "3" if quick else "5", *cur]
     if step == "scale":
         return ["--sizes", "400,1000" if quick else "100,400,1000,2500,10000", "--runs", "3", *cur]
+    if step == "distributed":
+        return ["--size", "400" if quick else "1000", "--runs", "1" if quick else "3", *cur]
     if step == "query":
         return (["--runs", "3", "--rdflib-runs", "3", "--rdflib-timeout", "20"] if quick
                 else ["--runs", "5", "--rdflib-runs", "3", "--rdflib-timeout", "120"]) + cur

@@ -74,7 +74,7 @@ def local(project: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[LocalCluster]:
-    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as c:
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0") as c:
         yield c
 
 
@@ -149,7 +149,7 @@ def test_losing_every_worker_fails_clearly_and_keeps_the_previous_build(
     paths, _, _ = local
     before = digests(paths.exports)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
-    with LocalCluster(n_workers=0, processes=True, dashboard_address=None) as scheduler_only:
+    with LocalCluster(n_workers=0, processes=True, dashboard_address=":0") as scheduler_only:
         worker = subprocess.Popen(
             [sys.executable, "-m", "distributed.cli.dask_worker", scheduler_only.scheduler_address,
              "--no-nanny", "--nthreads", "1", "--no-dashboard"],
@@ -173,7 +173,7 @@ def test_losing_every_worker_fails_clearly_and_keeps_the_previous_build(
 
 
 def test_no_worker_at_all_fails_clearly(project: Path, tmp_path: Path) -> None:
-    with LocalCluster(n_workers=0, processes=True, dashboard_address=None) as empty:
+    with LocalCluster(n_workers=0, processes=True, dashboard_address=":0") as empty:
         cold(project)
         with pytest.raises(DistributedError, match=r"no Dask worker joined the scheduler .* within 1 s"):
             build(Paths.at(project, exports=tmp_path / "exports"),
