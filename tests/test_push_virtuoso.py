@@ -267,7 +267,9 @@ def test_pushing_again_replaces_each_graph(virtuoso: Virtuoso, store_path: Path,
     assert per_graph_virtuoso(virtuoso.sparql) == per_graph_embedded(embedded)
 
 
-def test_push_without_credentials_is_refused_with_a_hint(virtuoso: Virtuoso, store_path: Path) -> None:
+def test_push_refused_mid_upload_reports_the_401_not_a_broken_pipe(virtuoso: Virtuoso, store_path: Path) -> None:
+    """Regression: Virtuoso answers 401 and closes the connection before reading a large
+    body; push used to report `[Errno 32] Broken pipe … is the server running?`."""
     with pytest.raises(StoreError, match=r"HTTP 401 .*pass --user and --password"):
         push(store_path, virtuoso.gsp)
 

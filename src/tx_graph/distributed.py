@@ -240,6 +240,8 @@ def _raise_task_error(future: Any, by_key: dict[str, Document], killed: type, ca
         raise error
     if isinstance(error, cancelled) or future.status == "cancelled":
         raise DistributedError(f"the Dask task for {where} was cancelled (scheduler restarted?); nothing was written")
+    if error is None:
+        raise DistributedError(f"the Dask task for {where} ended as '{future.status}'; nothing was written")
     raise DistributedError(f"analysing {where} failed on a Dask worker: {type(error).__name__}: {error}") from (
         error if isinstance(error, BaseException) else None
     )
