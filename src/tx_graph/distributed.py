@@ -197,6 +197,7 @@ def analyse_on_cluster(
         results: dict[str, Analysis] = {}
         pending = as_completed(list(futures.values()), with_results=True, raise_errors=False, loop=client.loop)
         last_said = last_checked = time.perf_counter()
+        said_count = -1
         alone_since: float | None = None
         while len(results) < len(futures):
             batch = pending.next_batch(block=False)
@@ -210,8 +211,10 @@ def analyse_on_cluster(
                     last_checked = now
                     alone_since = _check_workers(client, cluster, alone_since, now)
                 time.sleep(0.05)
-            if now - last_said >= cluster.progress_every:
-                last_said = now
+            # a line when the count moved, and a heartbeat while workers are still starting
+            moved = len(results) != said_count
+            if now - last_said >= (cluster.progress_every if moved else 5 * cluster.progress_every):
+                last_said, said_count = now, len(results)
                 say(_progress_line(len(results), len(futures), now - started, client))
         say(_progress_line(len(results), len(futures), time.perf_counter() - started, client, done=True))
         return [results[TASK_PREFIX + key] for key in keys]
