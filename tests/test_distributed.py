@@ -24,7 +24,7 @@ import pytest
 
 from tx_graph.cli import main
 from tx_graph.config import Paths
-from tx_graph.distributed import Cluster, DistributedError
+from tx_graph.distributed import Cluster, DistributedError, analyse_on_cluster
 from tx_graph.pipeline import build
 
 distributed = pytest.importorskip("distributed", reason="the `dask` extra is not installed")
@@ -123,6 +123,19 @@ def test_a_worker_killed_mid_run_loses_and_doubles_nothing(
     assert killed["in_flight"]  # the killed worker held at least one document's task
     assert report.mentions == mentions
     assert nquads(paths.store) == expected
+
+
+def test_a_worker_running_other_code_is_refused(project: Path, cluster: LocalCluster) -> None:
+    """A worker compares its own pipeline version with the build's before analysing
+    anything: two code versions must never mix in one dataset."""
+    from tx_graph.cache import pipeline_version
+    from tx_graph.ingest import NO_NOISE, corpus_files, ingest_corpus
+
+    documents, _ = ingest_corpus(corpus_files(project / "corpus"), NO_NOISE, project)
+    here = pipeline_version("jieba")
+    with pytest.raises(DistributedError, match=r"this worker runs different tx-graph code or libraries \(tx-graph "):
+        analyse_on_cluster(documents[:2], ["a", "b"], None, "jieba", here + "|another build",
+                           Cluster(cluster.scheduler_address, progress=None))
 
 
 def test_an_unreachable_scheduler_fails_clearly_and_keeps_the_previous_build(
