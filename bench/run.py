@@ -40,7 +40,7 @@ from pathlib import Path
 
 from .common import PYTHON, ROOT, machine, write_result
 
-STEPS = ("build", "extract", "scale", "query", "serialise", "explorer")
+STEPS = ("build", "extract", "scale", "query", "serialise", "explorer", "distributed")
 
 
 def _step_args(step: str, quick: bool, curation: str | None) -> list[str]:
@@ -53,6 +53,8 @@ def _step_args(step: str, quick: bool, curation: str | None) -> list[str]:
         return ["--sizes", "400,1000" if quick else "100,400,1000,2500,10000", "--runs", "3", *cur]
     if step == "serialise":
         return ["--docs", "100", "--runs", "3"]
+    if step == "distributed":
+        return ["--size", "400" if quick else "1000", "--runs", "1" if quick else "3", *cur]
     if step == "query":
         return (["--runs", "3", "--rdflib-runs", "3", "--rdflib-timeout", "20"] if quick
                 else ["--runs", "5", "--rdflib-runs", "3", "--rdflib-timeout", "120"]) + cur

@@ -229,16 +229,21 @@ def analyse_cached(
     segmenter: str | None = None,
     problems: list[Problem] | None = None,
     workers: int | None = None,
+    scheduler: Any = None,
 ) -> tuple[list[Analysis], dict[str, int]]:
     """The analysis of every document, from the cache where its key matches; the spaCy
     pipeline is built (and spaCy imported) only when some document needs analysing.
 
     ``workers`` processes share the uncached documents (default: ``TX_GRAPH_WORKERS``
-    or the CPU count); the answer is the same for any number of workers."""
+    or the CPU count); the answer is the same for any number of workers. With
+    ``scheduler`` (a Dask scheduler address or :class:`tx_graph.distributed.Cluster`)
+    they are analysed on that cluster instead, with the same answer."""
     from .discover import DEFAULT_SEGMENTER
 
     segmenter = segmenter or DEFAULT_SEGMENTER
-    cache = AnalysisCache(cache_dir / "nlp", pipeline_version(segmenter), LexiconSlices(lexicon)) if cache_dir else None
+    version = pipeline_version(segmenter)
+    slices = LexiconSlices(lexicon)
+    cache = AnalysisCache(cache_dir / "nlp", version, slices) if cache_dir else None
     found: dict[str, Analysis] = {}
     missing: list[Document] = []
     for doc in documents:
@@ -250,9 +255,18 @@ def analyse_cached(
     if missing:
         from .nlp import MAX_SEGMENT_CHARS, analyse, build_nlp
 
-        nlp = build_nlp(lexicon, segmenter=segmenter, cache_dir=cache_dir)
-        read = partial(analyse_glossed, analyse)  # glossed pages are read without their glosses
-        for doc, analysis in zip(missing, _analyse_many(nlp, missing, read, workers), strict=True):
+        analyses: Iterable[Analysis]
+        if scheduler is not None:
+            from .distributed import analyse_on_cluster
+
+            keys = cache or AnalysisCache(Path(), version, slices)  # tasks are keyed like cache entries
+            analyses = analyse_on_cluster(missing, [keys.key(d) for d in missing], lexicon, segmenter, version,
+                                          scheduler)
+        else:
+            nlp = build_nlp(lexicon, segmenter=segmenter, cache_dir=cache_dir)
+            read = partial(analyse_glossed, analyse)  # glossed pages are read without their glosses
+            analyses = _analyse_many(nlp, missing, read, workers)
+        for doc, analysis in zip(missing, analyses, strict=True):
             found[doc.id] = analysis
             if cache:
                 cache.put(doc, analysis)

@@ -27,9 +27,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build, build_lock
 
     start = time.perf_counter()
+    scheduler = None
+    if args.scheduler:
+        from .distributed import Cluster
+
+        scheduler = Cluster(args.scheduler, connect_timeout=min(args.scheduler_wait, 10.0),
+                            wait_for_workers=args.scheduler_wait)
     paths = _paths(args)
     with build_lock(paths, wait=not args.no_wait):  # the pages too: never of another build's store
-        report = build(paths, segmenter=args.segmenter)
+        report = build(paths, segmenter=args.segmenter, scheduler=scheduler)
         print(report.summary(), flush=True)
         if not args.no_explore:
             from .explore import build_explorer
@@ -119,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-explore", action="store_true", help="skip the HTML explorer pages")
     p.add_argument("--no-wait", action="store_true", help="fail at once if another build is running")
     p.add_argument("--segmenter", help="word segmenter: rjieba (default), jieba, jieba-bmm, jieba-cut, char")
+    p.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                   help="analyse the documents on this Dask scheduler's workers (docs/scale-out.md)")
+    p.add_argument("--scheduler-wait", type=float, default=60.0, metavar="SECONDS",
+                   help="with --scheduler: how long to wait for a worker (and up to 10 s for the scheduler) "
+                        "before giving up (default 60)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="check the built graph against the SHACL shapes (exit 0/1/2)")

@@ -56,16 +56,19 @@ def extract(
     segmenter: str = DEFAULT_SEGMENTER,
     min_score: float = DEFAULT_MIN_SCORE,
     problems: list[Any] | None = None,
+    scheduler: Any = None,
 ) -> Extraction:
     """Run the NLP stages over every document (from the cache where possible) and group
-    their proposals into candidates."""
+    their proposals into candidates; ``scheduler``: analyse on a Dask cluster."""
     from .cache import analyse_cached, pipeline_version
 
     rejected_list = list(rejected)
     lexicon = Lexicon.from_curation(
         curation, glossary_targets, [r for r in rejected_list if not r.startswith("figure:")]
     )
-    analyses, stats = analyse_cached(documents, lexicon, cache_dir=cache_dir, segmenter=segmenter, problems=problems)
+    analyses, stats = analyse_cached(
+        documents, lexicon, cache_dir=cache_dir, segmenter=segmenter, problems=problems, scheduler=scheduler
+    )
     mentions = tuple(m for a in analyses for m in a.mentions)
     candidates = aggregate((p for a in analyses for p in a.proposals), documents, lexicon, mentions)
     emitted = {c.label for c in candidates if c.score >= min_score and c.kind == "entity"}

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pyoxigraph import Quad, Store
 
@@ -110,8 +110,13 @@ def _timed(report: BuildReport, name: str, fn: Callable[[], T]) -> T:
     return value
 
 
-def prepare(paths: Paths, report: BuildReport | None = None, *, segmenter: str | None = None) -> Prepared:
-    """Every stage up to (not including) RDF: what tests and the explorer reuse."""
+def prepare(
+    paths: Paths, report: BuildReport | None = None, *, segmenter: str | None = None, scheduler: Any = None
+) -> Prepared:
+    """Every stage up to (not including) RDF: what tests and the explorer reuse.
+
+    ``scheduler`` (a Dask scheduler address or :class:`tx_graph.distributed.Cluster`)
+    analyses the uncached documents on that cluster; the result is the same."""
     report = report or BuildReport()
     from .review import apply_decisions
 
@@ -127,7 +132,8 @@ def prepare(paths: Paths, report: BuildReport | None = None, *, segmenter: str |
 
     extraction = _timed(report, "nlp", lambda: extract(
         curation, documents, glossary.gazetteer_targets, cache_dir=paths.root / ".cache",
-        rejected=rejected_labels(paths.curation), problems=problems, segmenter=segmenter or DEFAULT_SEGMENTER))
+        rejected=rejected_labels(paths.curation), problems=problems, segmenter=segmenter or DEFAULT_SEGMENTER,
+        scheduler=scheduler))
     mentions = list(extraction.mentions)
     located = _timed(report, "observations", lambda: locate_observations(curation, documents))
     curation_files = sorted(paths.curation.glob("*.yaml"))
@@ -153,20 +159,26 @@ def build_lock(paths: Paths, *, wait: bool = True) -> BuildLock:
 
 
 def build(
-    paths: Paths | None = None, *, exports: bool = True, wait: bool = True, segmenter: str | None = None
+    paths: Paths | None = None,
+    *,
+    exports: bool = True,
+    wait: bool = True,
+    segmenter: str | None = None,
+    scheduler: Any = None,
 ) -> BuildReport:
     """Build the graph into ``paths.exports`` (store + export files) and report.
     ``wait=False``: fail with :class:`~tx_graph.fsio.LockBusy` if another build is running;
-    ``segmenter`` picks the word segmenter (:data:`tx_graph.nlp.SEGMENTERS`, default rjieba)."""
+    ``segmenter`` picks the word segmenter (:data:`tx_graph.nlp.SEGMENTERS`, default rjieba);
+    ``scheduler``: run the document analysis on a Dask cluster (see :mod:`tx_graph.distributed`)."""
     paths = paths or Paths.at()
     with build_lock(paths, wait=wait):
         finish_commit(paths.exports)  # a build killed while committing: finish it first
-        return _build(paths, exports, segmenter)
+        return _build(paths, exports, segmenter, scheduler)
 
 
-def _build(paths: Paths, exports: bool, segmenter: str | None = None) -> BuildReport:
+def _build(paths: Paths, exports: bool, segmenter: str | None = None, scheduler: Any = None) -> BuildReport:
     report = BuildReport()
-    prepared = prepare(paths, report, segmenter=segmenter)
+    prepared = prepare(paths, report, segmenter=segmenter, scheduler=scheduler)
     inputs = prepared.inputs
     stamp = _timed(
         report,

@@ -40,9 +40,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .errors import StoreError, TxGraphError
+from .httpauth import Credentials
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -66,6 +67,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 DEFAULT_TIMEOUT = 30  # seconds per query; Oxigraph only takes whole seconds
 DEFAULT_BATCH = 100_000  # triples per request: well under the body limits of common servers
+PASSWORD_ENV = "TX_GRAPH_PUSH_PASSWORD"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "ip6-localhost"})
 
 
@@ -368,6 +370,8 @@ def push(
     graph_param: str = "graph",
     timeout: float = 300.0,
     progress: Callable[[str], None] | None = None,
+    user: str | None = None,
+    password: str | None = None,
 ) -> PushReport:
     """Load the dataset into a Graph Store Protocol ``endpoint``.
 
@@ -383,6 +387,9 @@ def push(
     dataset, ``POST`` adds. Use it when there are many small named graphs (the build
     makes one per extracted fact), where one request per graph is slow.
 
+    ``user``/``password`` answer the server's HTTP Digest or Basic challenge (Virtuoso's
+    ``/sparql-graph-crud-auth`` wants Digest).
+
     Raises :class:`StoreError` naming where it stopped and the server's answer when the
     server is down or refuses.
     """
@@ -394,6 +401,7 @@ def push(
     store = source if isinstance(source, ox.Store) else _open_source(Path(source))
     say = progress or (lambda _: None)
     opener = _opener(endpoint)
+    credentials = Credentials(user, password or "", endpoint) if user is not None else None
     counts = _graph_sizes(store)
     blank = _graphs_with_blank_nodes(store)
     if graph is None and any(isinstance(g, ox.BlankNode) for g in counts):
@@ -403,7 +411,8 @@ def push(
     say(f"pushing {total:,} triples in {len(counts)} graph(s) to {endpoint}"
         + (" as one dataset (N-Quads)" if dataset else ""))
     if dataset:
-        return _push_dataset(store, endpoint, opener, total, bool(blank), replace, batch, headers, timeout, say)
+        return _push_dataset(store, endpoint, opener, total, bool(blank), replace, batch, headers, timeout, say,
+                             credentials)
     started = time.perf_counter()
     done: list[tuple[str, int]] = []
     requests = 0
@@ -424,7 +433,7 @@ def push(
             assert body is not None
             _send(opener, method, graph_url(endpoint, target, graph_param), body, headers, timeout,
                   where=f"graph {name or 'default'} ({index}/{len(counts)}, "
-                        f"{len(done)} graph(s) already pushed)")
+                        f"{len(done)} graph(s) already pushed)", credentials=credentials)
             written.add(target)
             requests += 1
             sent += len(chunk)
@@ -453,6 +462,7 @@ def _push_dataset(
     headers: Mapping[str, str] | None,
     timeout: float,
     say: Callable[[str], None],
+    credentials: Credentials | None = None,
 ) -> PushReport:
     import pyoxigraph as ox
 
@@ -465,7 +475,8 @@ def _push_dataset(
         body = ox.serialize(chunk, format=ox.RdfFormat.N_QUADS)
         assert body is not None
         _send(opener, method, endpoint, body, headers, timeout,
-              where=f"quads {sent:,}-{sent + len(chunk):,} of {total:,}", content_type="application/n-quads")
+              where=f"quads {sent:,}-{sent + len(chunk):,} of {total:,}", content_type="application/n-quads",
+              credentials=credentials)
         requests += 1
         sent += len(chunk)
         say(f"  {sent:,}/{total:,} quads ({time.perf_counter() - started:.2f} s)")
@@ -549,39 +560,88 @@ def _send(
     where: str,
     # N-Triples is a subset of Turtle, and text/turtle is the one type every GSP server takes
     content_type: str = "text/turtle; charset=utf-8",
+    credentials: Credentials | None = None,
+) -> None:
+    if credentials is not None and credentials.scheme is None:
+        credentials.ask(opener, url, timeout)
+    for attempt in (1, 2):
+        try:
+            return _send_once(opener, method, url, body, headers, timeout, content_type, credentials)
+        except urllib.error.HTTPError as exc:
+            # a Digest nonce went stale: the server challenges again; send once more
+            if (attempt == 1 and exc.code == 401 and credentials is not None
+                    and credentials.learn(exc.headers.get_all("WWW-Authenticate") or [])):
+                continue
+            _raise_http(exc, method, url, where)
+        except urllib.error.URLError as exc:
+            # the server answered (a refusal, a new challenge) before reading the whole body
+            cut_short = isinstance(exc.reason, BrokenPipeError | ConnectionResetError)
+            if attempt == 1 and credentials is not None and cut_short:
+                credentials.ask(opener, url, timeout)
+                continue
+            if cut_short:  # what it said is lost with the connection: ask again without a body
+                _probe(opener, url, timeout, credentials, method, where)
+            _raise_unreachable(exc, method, url, where)
+        except (TimeoutError, OSError) as exc:
+            raise StoreError(f"{method} {url} failed at {where}: {exc}") from exc
+
+
+def _send_once(
+    opener: urllib.request.OpenerDirector, method: str, url: str, body: bytes, headers: Mapping[str, str] | None,
+    timeout: float, content_type: str, credentials: Credentials | None,
 ) -> None:
     request = urllib.request.Request(
         url, data=body, method=method, headers={"Content-Type": content_type, **(headers or {})},
     )
+    authorization = credentials.authorization(request) if credentials is not None else None
+    if authorization:
+        request.add_header("Authorization", authorization)
+    with opener.open(request, timeout=timeout) as response:
+        response.read()
+
+
+def _probe(opener: urllib.request.OpenerDirector, url: str, timeout: float, credentials: Credentials | None,
+           method: str, where: str) -> None:
+    request = urllib.request.Request(url, method="HEAD")
+    authorization = credentials.authorization(request) if credentials is not None else None
+    if authorization:
+        request.add_header("Authorization", authorization)
     try:
         with opener.open(request, timeout=timeout) as response:
             response.read()
     except urllib.error.HTTPError as exc:
-        excerpt = exc.read().decode("utf-8", errors="replace").strip().replace("\n", " ")[:300]
-        raise StoreError(
-            f"{method} {url} was refused at {where}: HTTP {exc.code} {exc.reason}"
-            + (f": {excerpt}" if excerpt else "")
-            + _http_hint(exc.code)
-        ) from exc
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        text = "connection refused" if isinstance(reason, ConnectionRefusedError) else str(reason)
-        raise StoreError(
-            f"cannot reach {url} at {where}: {text} (is the server running, and is this its "
-            "Graph Store Protocol URL?)"
-        ) from exc
-    except (TimeoutError, OSError) as exc:
-        raise StoreError(f"{method} {url} failed at {where}: {exc}") from exc
+        _raise_http(exc, method, url, where)
+    except OSError:
+        pass
+
+
+def _raise_http(exc: urllib.error.HTTPError, method: str, url: str, where: str) -> NoReturn:
+    excerpt = exc.read().decode("utf-8", errors="replace").strip().replace("\n", " ")[:300]
+    raise StoreError(
+        f"{method} {url} was refused at {where}: HTTP {exc.code} {exc.reason}"
+        + (f": {excerpt}" if excerpt else "")
+        + _http_hint(exc.code)
+    ) from exc
+
+
+def _raise_unreachable(exc: urllib.error.URLError, method: str, url: str, where: str) -> NoReturn:
+    reason = exc.reason
+    text = "connection refused" if isinstance(reason, ConnectionRefusedError) else str(reason)
+    raise StoreError(
+        f"cannot reach {url} at {where}: {text} (is the server running, and is this its "
+        "Graph Store Protocol URL?)"
+    ) from exc
 
 
 def _http_hint(code: int) -> str:
     hints = {
-        401: "the server wants credentials: pass --header 'Authorization: …'",
+        401: "the server wants credentials (or refused these): pass --user and --password "
+             "(Digest or Basic, e.g. Virtuoso's /sparql-graph-crud-auth) or --header 'Authorization: …'",
         403: "the server refuses writes (a read-only server such as `oxigraph serve-read-only`, "
              "or missing credentials)",
         404: "no Graph Store Protocol service at this URL (Oxigraph: /store, Fuseki: /DATASET/data, "
-             "GraphDB: /repositories/REPO/rdf-graphs/service, Virtuoso: /sparql-graph-crud "
-             "with --graph-param graph-uri)",
+             "GraphDB: /repositories/REPO/rdf-graphs/service, Virtuoso: /sparql-graph-crud-auth "
+             "with --user and --password)",
         405: "this URL does not take PUT/POST: is it the query endpoint rather than the store?",
         413: "the request is too large for the server: lower --batch",
         415: "the server does not take text/turtle at this URL",
@@ -628,7 +688,7 @@ def register_cli(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         description="Copy every named graph of the built store (or of a .trig/.nq file) to a "
         "Graph Store Protocol endpoint: Oxigraph http://host:7878/store, Fuseki "
         "http://host:3030/DATASET/data, GraphDB http://host:7200/repositories/REPO/rdf-graphs/service, "
-        "Virtuoso http://host:8890/sparql-graph-crud (with --graph-param graph-uri).",
+        "Virtuoso http://host:8890/sparql-graph-crud-auth (with --user dba and --password).",
     )
     p.add_argument("--endpoint", required=True, help="the Graph Store Protocol URL")
     p.add_argument("--graph", help="put every triple into this one graph IRI instead of keeping the named graphs")
@@ -645,6 +705,9 @@ def register_cli(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--header", "-H", action="append", default=[], metavar="'NAME: VALUE'",
                    help="extra HTTP header, e.g. 'Authorization: Basic …' (repeatable)")
     p.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for each request (default 300)")
+    p.add_argument("--user", help="user name for the server's HTTP Digest or Basic authentication")
+    p.add_argument("--password", help=f"its password (default: the {PASSWORD_ENV} environment variable, "
+                                      "which keeps it out of the process list)")
     p.set_defaults(func=cmd_push)
 
 
@@ -729,10 +792,13 @@ def cmd_push(args: argparse.Namespace) -> int:
             raise TxGraphError(f"bad --header '{header}' (expected 'Name: value')")
         headers[name.strip()] = value.strip()
     source = Path(args.source).resolve() if args.source else _store_path(args)
+    password = args.password if args.password is not None else os.environ.get(PASSWORD_ENV)
+    if args.user is not None and password is None:
+        raise TxGraphError(f"--user {args.user} needs --password or the {PASSWORD_ENV} environment variable")
     report = push(
         source, args.endpoint, graph=args.graph, dataset=args.dataset, replace=not args.append, batch=args.batch,
         headers=headers, graph_param=args.graph_param, timeout=args.timeout,
-        progress=lambda line: print(line, flush=True),
+        progress=lambda line: print(line, flush=True), user=args.user, password=password,
     )
     print(report.summary())
     return 0
