@@ -42,11 +42,15 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "event": ("object", "event_kind"),
     "figure": ("object", "measure", "amount", "unit"),
 }
-DETAIL_FIELD = {"award": "title", "role": "title", "milestone": "stage", "event": "event_kind", "figure": "measure"}
+# the field that holds each kind's own value (Statement.detail)
+DETAIL_FIELD = {
+    "award": "title", "role": "title", "milestone": "stage", "event": "event_kind", "figure": "measure",
+}  # fmt: skip
 TIME = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 STAGE_ZH = {
     "signed": "签约", "settled": "落户", "groundbreaking": "开工", "completed": "竣工", "production": "投产",
-    "operation": "投入运营", "opened": "开业/开放", "in-use": "建成启用", "review-passed": "通过评审", "started": "启动",
+    "operation": "投入运营", "opened": "开业/开放", "in-use": "建成启用", "review-passed": "通过评审",
+    "started": "启动",
 }  # fmt: skip
 EVENT_ZH = {
     "conference": "会议", "festival": "节庆", "contest": "赛事评选", "exhibition": "展会", "trade-fair": "洽谈会",
@@ -118,84 +122,90 @@ def load_facts(
                 seen[ident] = str(_source(raw.path, id_node))
         roles: list[tuple[str, str]] = []
         for role in STATEMENT_ROLES:
-            for value, node in _scalar_list(raw, role, col):
-                target = resolve(value, node, raw.path, role, "fact", frozenset())
+            for name, node in _scalar_list(raw, role, col):
+                target = resolve(name, node, raw.path, role, "fact", frozenset())
                 if target is None:
                     ok = False
                 else:
                     roles.append((role, target))
         related = []
-        for value, node in _scalar_list(raw, "related", col):
-            target = resolve(value, node, raw.path, "related", "fact", frozenset())
+        for name, node in _scalar_list(raw, "related", col):
+            target = resolve(name, node, raw.path, "related", "fact", frozenset())
             if target is not None:
                 related.append(target)
         fields = {k: _scalar(raw, k, col) for k in FACT_KEYS if k not in STATEMENT_ROLES and k != "related"}
-        value = {k: v for k, (v, _) in fields.items()}
+        given = {k: v for k, (v, _) in fields.items()}
         for key, valid in (("stage", STAGES), ("event_kind", EVENT_KINDS), ("qualifier", QUALIFIERS)):
-            if value[key] is not None and value[key] not in valid:
-                col.add(raw.path, fields[key][1], "E030", what=key.replace("_", " "), value=value[key],
-                        valid=", ".join(valid), hint=_did_you_mean(str(value[key]), valid))  # fmt: skip
+            if given[key] is not None and given[key] not in valid:
+                col.add(raw.path, fields[key][1], "E030", what=key.replace("_", " "), value=given[key],
+                        valid=", ".join(valid), hint=_did_you_mean(str(given[key]), valid))  # fmt: skip
                 ok = False
-        if value["time"] is not None and not _valid_time(value["time"]):
-            col.add(raw.path, fields["time"][1], "E031", value=value["time"])
+        if given["time"] is not None and not _valid_time(given["time"]):
+            col.add(raw.path, fields["time"][1], "E031", value=given["time"])
             ok = False
         year_stated = True
-        if value["year_stated"] is not None:
-            if value["year_stated"].lower() not in ("true", "false"):
-                col.add(raw.path, fields["year_stated"][1], "E033", value=value["year_stated"])
+        if given["year_stated"] is not None:
+            if given["year_stated"].lower() not in ("true", "false"):
+                col.add(raw.path, fields["year_stated"][1], "E033", value=given["year_stated"])
                 ok = False
-            year_stated = value["year_stated"].lower() == "true"
-        if value["unit"] is not None and value["unit"] not in UNITS:
-            col.add(raw.path, fields["unit"][1], "E014", value=value["unit"], valid=" ".join(UNITS),
-                    hint=_did_you_mean(value["unit"], UNITS))  # fmt: skip
+            year_stated = given["year_stated"].lower() == "true"
+        if given["unit"] is not None and given["unit"] not in UNITS:
+            col.add(raw.path, fields["unit"][1], "E014", value=given["unit"], valid=" ".join(UNITS),
+                    hint=_did_you_mean(given["unit"], UNITS))  # fmt: skip
             ok = False
-        if value["amount"] is not None:
+        if given["amount"] is not None:
             try:
-                Decimal(value["amount"])
+                Decimal(given["amount"])
             except InvalidOperation:
-                col.add(raw.path, fields["amount"][1], "E003", expected="a decimal number", found=f"'{value['amount']}'")
+                col.add(
+                    raw.path, fields["amount"][1], "E003", expected="a decimal number", found=f"'{given['amount']}'"
+                )
                 ok = False
             else:
-                if quote is not None and value["amount"] not in quote:
-                    col.add(raw.path, fields["amount"][1], "E017", value=value["amount"], quote=quote)
+                if quote is not None and not _in_quote(given["amount"], quote):
+                    col.add(raw.path, fields["amount"][1], "E017", value=given["amount"], quote=quote)
                     ok = False
         edition = None
-        if value["edition"] is not None:
-            if not value["edition"].isdigit():
-                col.add(raw.path, fields["edition"][1], "E003", expected="a whole number", found=f"'{value['edition']}'")
+        if given["edition"] is not None:
+            if not given["edition"].isdigit():
+                col.add(
+                    raw.path, fields["edition"][1], "E003", expected="a whole number", found=f"'{given['edition']}'"
+                )
                 ok = False
             else:
-                edition = int(value["edition"])
+                edition = int(given["edition"])
         if kind in NEEDS:
-            have = {role for role, _ in roles} | {k for k, v in value.items() if v is not None}
+            have = {role for role, _ in roles} | {k for k, v in given.items() if v is not None}
             missing = [n for n in NEEDS[kind] if n not in have and n not in {r for r, _ in raw.fields.items()}]
             if missing:
                 col.add(raw.path, kind_node, "E032", kind=kind, needs=" and ".join(missing))
                 ok = False
         if not ok or kind is None or quote is None:
             continue
-        detail = value.get(DETAIL_FIELD[kind]) if kind in DETAIL_FIELD else None
+        detail = given.get(DETAIL_FIELD[kind]) if kind in DETAIL_FIELD else None
         by_role: dict[str, list[str]] = {}
         for role, target in roles:
             by_role.setdefault(role, []).append(labels.get(target, target))
-        label = value["label"] or summary(kind, by_role, **{k: v for k, v in value.items() if v is not None})
+        label = given["label"] or summary(
+            kind, by_role, **{k: v for k, v in given.items() if v is not None and k != "kind"}
+        )
         out.append(
             Statement(
                 kind=kind,
                 roles=tuple(roles),
                 label=label,
                 detail=detail,
-                time=value["time"],
+                time=given["time"],
                 year_stated=year_stated,
-                period=value["period"],
-                value=value["amount"],
-                unit=value["unit"],
-                qualifier=value["qualifier"],
+                period=given["period"],
+                value=given["amount"],
+                unit=given["unit"],
+                qualifier=given["qualifier"],
                 edition=edition,
-                former_name=value["former_name"],
+                former_name=given["former_name"],
                 related=tuple(related),
                 quote=quote,
-                doc_id=value["doc"],
+                doc_id=given["doc"],
                 id=ident,
                 source=_source(raw.path, raw.node),
                 file=stem,
@@ -216,3 +226,17 @@ def _valid_time(value: str) -> bool:
         except ValueError:
             return False
     return True
+
+
+ZH_NUMERALS = dict(zip("一二三四五六七八九十", range(1, 11), strict=True)) | {"两": 2}
+
+
+def _in_quote(amount: str, quote: str) -> bool:
+    """The amount as written in digits, or a small number written in characters (三家).
+
+    >>> _in_quote("3", "嘉兴市三家企业"), _in_quote("4", "三家")
+    (True, False)
+    """
+    if amount in quote:
+        return True
+    return any(str(n) == amount for ch, n in ZH_NUMERALS.items() if ch in quote)

@@ -37,6 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -44,7 +45,16 @@ import yaml
 from .errors import Errors, Problem
 from .model import Curation, Document, Mention, Span, Statement
 
-__all__ = ["FACTS_VERSION", "cues", "extract_statements", "finest_time", "locate_statements", "uncurated"]
+__all__ = [
+    "FACTS_VERSION",
+    "cues",
+    "extract_statements",
+    "finest_time",
+    "locate_statements",
+    "rejected_statements",
+    "statement_key",
+    "uncurated",
+]
 
 FACTS_VERSION = "facts.v1"
 CLAUSE = "，,；;。:：!！?？"
@@ -89,7 +99,9 @@ def finest_time(sentence: str, previous_year: int | None = None) -> str | None:
     return None
 
 
-def locate_statements(statements: Iterable[Statement], documents: Sequence[Document]) -> tuple[list[Statement], list[Problem]]:
+def locate_statements(
+    statements: Iterable[Statement], documents: Sequence[Document]
+) -> tuple[list[Statement], list[Problem]]:
     """Each curated statement's quote found in its document (or the only one holding it):
     the statement gets the document and span; a quote found nowhere is E016 at its line."""
     out: list[Statement] = []
@@ -103,8 +115,13 @@ def locate_statements(statements: Iterable[Statement], documents: Sequence[Docum
         if not hits:
             where = s.source
             problems.append(
-                Problem(where.path if where else "curation", where.line if where else None,
-                        where.column if where else None, "E016", Errors.E016.format(value=s.quote))  # fmt: skip
+                Problem(
+                    where.path if where else "curation",
+                    where.line if where else None,
+                    where.column if where else None,
+                    "E016",
+                    Errors.E016.format(value=s.quote),
+                )
             )
             continue
         doc_id, pos = hits[0]
@@ -113,16 +130,53 @@ def locate_statements(statements: Iterable[Statement], documents: Sequence[Docum
 
 
 def uncurated(extracted: Iterable[Statement], curated: Iterable[Statement]) -> list[Statement]:
-    """The extracted statements no curated statement already states (same kind and
-    participants), each once."""
-    known = {(s.kind, frozenset(s.ids())) for s in curated}
+    """The extracted statements no curated statement already states, each once. A curated
+    statement states a proposal when it is of the same kind, quotes an overlapping part
+    of the same document and shares a participant (its wording and dates win)."""
+    by_doc: dict[tuple[str | None, str], list[Statement]] = {}
+    for c in curated:
+        by_doc.setdefault((c.doc_id, c.kind), []).append(c)
+    seen: set[tuple[Any, ...]] = set()
     out: list[Statement] = []
     for s in extracted:
-        key = (s.kind, frozenset(s.ids()))
-        if key not in known:
-            known.add(key)
-            out.append(s)
+        key = (s.kind, frozenset(s.ids()), s.detail, s.value, s.period)
+        if key in seen:
+            continue
+        seen.add(key)
+        if any(
+            c.span
+            and s.span
+            and c.span.start < s.span.end
+            and s.span.start < c.span.end
+            and set(c.ids()) & set(s.ids())
+            for c in by_doc.get((s.doc_id, s.kind), [])
+        ):
+            continue
+        out.append(s)
     return out
+
+
+def statement_key(st: Statement) -> str:
+    """What identifies a proposed statement in the review queue and its ``rejected:`` list.
+
+    >>> statement_key(Statement("award", (("agent", "b"), ("agent", "a")), "", detail="示范村"))
+    'award|a+b|示范村'
+    """
+    return f"{st.kind}|{'+'.join(sorted(st.ids()))}|{st.detail or ''}"
+
+
+def rejected_statements(curation_dir: Path) -> frozenset[str]:
+    """Keys of the statements curators rejected (``rejected: - statement: <key>`` in
+    candidates.yaml); an unreadable queue rejects nothing (the review stage reports it)."""
+    path = curation_dir / "candidates.yaml"
+    if not path.exists():
+        return frozenset()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        return frozenset()
+    items = data.get("rejected") if isinstance(data, dict) else None
+    return frozenset(str(r["statement"]) for r in items or [] if isinstance(r, dict) and r.get("statement"))
 
 
 # ---------------------------------------------------------------- the rules
@@ -191,9 +245,9 @@ def extract_statements(
                 out += rule(s, area, when)
             if doc.kind == "news":
                 out += _figures(s, area, previous_year)
-            m = DATE.search(s.text)
-            if m:
-                previous_year = int(m.group(1))
+            dated = DATE.search(s.text)
+            if dated:
+                previous_year = int(dated.group(1))
     seen: set[tuple[Any, ...]] = set()
     unique = []
     for st in out:
@@ -272,7 +326,7 @@ def _awards(s: _Sentence, area: str | None, when: str | None) -> list[Statement]
     out = []
     for start, end, verb in _finditer(cues()["award_verbs"], s.text):
         c_start, c_end = s.clause(end)
-        title = s.text[end:c_end].strip("“”\"")
+        title = s.text[end:c_end].strip('“”"')
         if not 2 <= len(title) <= 40 or title.startswith(("了", "的", "成效", "感")):
             continue
         if verb == "获得" and not ("“" in s.text[end:c_end] or title.endswith(("牌照", "称号", "荣誉"))):
@@ -296,7 +350,9 @@ def _partnerships(s: _Sentence, area: str | None, when: str | None) -> list[Stat
         if with_at < 0:
             continue
         partners = s.between(with_at, start, PLACES | ORGS)
-        agents = [a for a in s.between(c_start, with_at, PLACES | ORGS) if a not in partners] or ([area] if area else [])
+        agents = [a for a in s.between(c_start, with_at, PLACES | ORGS) if a not in partners] or (
+            [area] if area else []
+        )
         if not partners or not agents:
             continue
         roles = [("agent", a) for a in agents] + [("participant", p) for p in partners]
@@ -332,8 +388,8 @@ def _milestones(s: _Sentence, area: str | None, when: str | None) -> list[Statem
     out = []
     words = {w: stage for stage, ws in cues()["milestone_stages"].items() for w in ws}
     for start, end, word in _finditer(words, s.text):
-        c_start, c_end = s.clause(start)
-        things = [t for t in s.between(c_start, start, THINGS - {"programme", "event"})]
+        c_start, _ = s.clause(start)
+        things = s.between(c_start, start, THINGS - {"programme", "event"})
         # the thing is named right before the stage words (乌镇人民医院迁建工程全面竣工),
         # or a list ending there (德国EGLASS、伊芙丽等…项目成功落户濮院)
         near = [i for i in s.items if i[2] in things and 0 <= start - i[1] <= 12]
@@ -361,14 +417,17 @@ def _roles(s: _Sentence, area: str | None, when: str | None) -> list[Statement]:
     for m in ROLE.finditer(s.text):
         found = [(m.start(1), m.end(1), m.group(2), m.start(), m.end())]
         rest = s.text[m.end() :]
-        n = ROLE_NEXT.match(rest)
-        while n:
+        following = ROLE_NEXT.match(rest)
+        while following:
             base = len(s.text) - len(rest)
-            found.append((base + n.start(1), base + n.end(1), n.group(2), base + n.start(), base + n.end()))
-            rest = rest[n.end() :]
-            n = ROLE_NEXT.match(rest)
+            f = following
+            found.append((base + f.start(1), base + f.end(1), f.group(2), base + f.start(), base + f.end()))
+            rest = rest[f.end() :]
+            following = ROLE_NEXT.match(rest)
         named = re.search(r"“([^”]{1,6})”即$", s.text[: m.start()])
-        after = [i[2] for i in s.items if s.type(i[2]) in ("term", "programme") and 0 <= i[0] - found[-1][4] <= 12]
+        after = [
+            i[2] for i in s.items if s.type(i[2]) in ("term", "programme", "policy") and 0 <= i[0] - found[-1][4] <= 6
+        ]
         wholes = after or head_term
         for a, b, role, q_start, q_end in found:
             parts = s.between(a, b, PLACES | {"programme", "project"})
@@ -450,3 +509,37 @@ def _figures(s: _Sentence, area: str | None, previous_year: int | None) -> list[
                               value=m.group(1), unit=m.group(2), qualifier=qualifier, period=period, time=time,
                               year_stated=time is not None))  # fmt: skip
     return out
+
+
+def to_item(st: Statement, curation: Curation) -> dict[str, Any]:
+    """A statement as a ``facts:`` item (participants by label), plus its review ``key``
+    and ``rule`` when a rule made it: what the review queue lists and accepting appends."""
+
+    def name(ref: str) -> str:
+        entity = curation.entities.get(ref)
+        return entity.label if entity else ref
+
+    from .curation_facts import DETAIL_FIELD
+
+    item: dict[str, Any] = {"kind": st.kind}
+    for role, ref in st.roles:
+        item.setdefault(role, []).append(name(ref))
+    item = {k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in item.items()}
+    fields = {
+        DETAIL_FIELD.get(st.kind, "title"): st.detail,
+        "former_name": st.former_name,
+        "edition": st.edition,
+        "time": st.time,
+        "year_stated": None if st.year_stated else "false",
+        "period": st.period,
+        "amount": st.value,
+        "unit": st.unit,
+        "qualifier": st.qualifier,
+        "quote": st.quote,
+        "doc": st.doc_id,
+    }
+    item.update({k: v for k, v in fields.items() if v is not None})
+    if st.rule:
+        item["key"] = statement_key(st)
+        item["rule"] = st.rule
+    return item
