@@ -276,6 +276,10 @@ def _area(doc: Document, mentions: Sequence[Mention], curation: Curation) -> str
         return publisher.id
     if publisher is not None and publisher.type == "government-body" and publisher.parent:
         return publisher.parent
+    # a report's title names its place (2018年青禾县政府工作报告); the longest name wins
+    titled = [(len(n), e.id) for e in curation.entities.values() if e.type in AREAS for n in e.names if n in doc.title]
+    if titled:
+        return max(titled)[1]
     counts: dict[str, int] = {}
     for m in mentions:
         if types.get(m.target) in AREAS:
@@ -353,7 +357,7 @@ def _partnerships(s: _Sentence, area: str | None, when: str | None) -> list[Stat
         agents = [a for a in s.between(c_start, with_at, PLACES | ORGS) if a not in partners] or (
             [area] if area else []
         )
-        if not partners or not agents:
+        if not partners or not agents or set(agents) <= set(partners):
             continue
         roles = [("agent", a) for a in agents] + [("participant", p) for p in partners]
         out.append(_statement(s, "partnership", "partnership", roles, c_start, end, time=when))
