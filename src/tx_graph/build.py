@@ -265,7 +265,7 @@ def iter_quads(inputs: BuildInputs) -> Iterator[list[Quad]]:
         for _ in section:
             yield hand_on(out.drain(BATCH))
         yield hand_on(out.drain())
-    yield from _statements(inputs, run, hand_on)
+    yield from _statements(inputs, run, hand_on, stated)
     if inputs.candidates or inputs.facts or inputs.figures:
         extraction = _Quads()
         extraction.quads, stated = stated, []
@@ -295,16 +295,18 @@ def iter_quads(inputs: BuildInputs) -> Iterator[list[Quad]]:
 
 
 def _statements(
-    inputs: BuildInputs, run: NamedNode, hand_on: Callable[[list[Quad]], list[Quad]]
+    inputs: BuildInputs, run: NamedNode, hand_on: Callable[[list[Quad]], list[Quad]], stated: list[Quad]
 ) -> Iterator[list[Quad]]:
     """The statement layer (tx_graph.statements), handed on like curated quads so that a
-    relation rule does not restate its direct edges."""
+    relation rule does not restate its direct edges; a direct edge curation already
+    states (``stated``: the quads about curated entities so far) is not stated again."""
     if not inputs.statements:
         return
     from .statements import statement_quads
 
+    known = {(q.subject, q.predicate, q.object) for q in stated}
     batch: list[Quad] = []
-    for quads in statement_quads(inputs.statements, inputs.documents, inputs.curation, run):
+    for quads in statement_quads(inputs.statements, inputs.documents, inputs.curation, run, known):
         batch += quads
         if len(batch) >= BATCH:
             yield hand_on(batch)

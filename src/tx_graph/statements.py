@@ -12,8 +12,9 @@ every other extracted fact. Both are ``prov:wasDerivedFrom`` their sentence.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from decimal import Decimal
+from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -93,12 +94,18 @@ def _ref(ref: str, curation: Curation) -> NamedNode | None:
 
 
 def statement_quads(
-    statements: Sequence[Statement], documents: Sequence[Document], curation: Curation, run: NamedNode
+    statements: Sequence[Statement],
+    documents: Sequence[Document],
+    curation: Curation,
+    run: NamedNode,
+    known: Collection[tuple[Any, Any, Any]] = (),
 ) -> Iterator[list[Quad]]:
-    """Quads of every statement, in one batch per statement (statements are few)."""
+    """Quads of every statement, in one batch per statement (statements are few). No
+    triple is stated twice, in any graph: ``known`` holds the triples stated before (a
+    direct edge curation already has), and the first statement to state one keeps it."""
     docs = {d.id: d for d in documents}
     seen_iris: dict[str, int] = {}
-    done: set[Quad] = set()
+    done: set[tuple[Any, Any, Any]] = set(known)
     described: set[str] = set()
     for st in statements:
         doc = docs.get(st.doc_id or "")
@@ -116,10 +123,10 @@ def statement_quads(
         def add(
             s: NamedNode, p: str, o: NamedNode | Literal, g: NamedNode = graph, sink: list[Quad] = quads
         ) -> None:
-            quad = Quad(s, _n(p), o, g)
-            if quad not in done:
-                done.add(quad)
-                sink.append(quad)
+            triple = (s, _n(p), o)
+            if triple not in done:
+                done.add(triple)
+                sink.append(Quad(s, _n(p), o, g))
 
         node = _n(statement_iri(st, seen_iris))
         tx_class, action = STATEMENT_CLASSES[st.kind]
@@ -230,8 +237,10 @@ def _direct_edges(add: Add, st: Statement, refs: dict[str, list[NamedNode]], rel
                 add(o, SDO.location, place)
     elif st.kind == "role":
         for o in objects:
+            # a part of an entity's layout; a glossary concept (一轴两核四区) has no parts
             for whole in participants:
-                add(o, DCTERMS.isPartOf, whole)
+                if "/id/term/" not in whole.value:
+                    add(o, DCTERMS.isPartOf, whole)
             for r in related:
                 add(o, TX.sharesThemeWith, r)
     elif st.kind == "event":
