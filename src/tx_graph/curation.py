@@ -234,7 +234,7 @@ def load_curation(curation_dir: Path, root: Path | None = None) -> Curation:
     indicators = _indicators(raw_indicators, col)
     observations = _observations(raw_observations, names, entities, indicators, col)
     noise = _noise(noise_nodes, col)
-    statements = _facts(raw_facts, names, entities, terms, col)
+    statements = load_facts(raw_facts, names, [p.entity for p in entities], terms, col)
     _check_cycles(entities, col)
     if col.problems:
         raise CurationError(col.folded())
@@ -689,25 +689,6 @@ def _observations(
             )
         )
     return out
-
-
-def _facts(
-    items: list[tuple[_Raw, str]], names: dict[str, list[str]], pending: list[_Pending], terms: list[Term],
-    col: _Collector,
-) -> list[Any]:
-    """Facts may name glossary terms as well as entities (a layout such as 一轴两核四区)."""
-    if not items:
-        return []
-    names = {k: list(v) for k, v in names.items()}
-    labels = {p.entity.id: p.entity.label for p in pending}
-    types = {p.entity.id: p.entity.type for p in pending}
-    for t in terms:
-        ref = f"term:{t.id}"
-        labels[ref], types[ref] = t.label, "term"
-        names[ref] = [ref]
-        for name in (t.label, *t.aliases):
-            names.setdefault(name, [ref])  # an entity of the same name wins: write term:<id> for the term
-    return load_facts(items, names, labels, types, col)
 
 
 def _noise(items: list[tuple[_Raw, str]], col: _Collector) -> NoiseRules:

@@ -15,7 +15,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from .model import STATEMENT_KINDS, STATEMENT_ROLES, Statement
+from .model import STATEMENT_KINDS, STATEMENT_ROLES, Entity, Statement, Term
 
 if TYPE_CHECKING:
     from .curation import _Collector, _Raw
@@ -91,13 +91,26 @@ def summary(kind: str, names: dict[str, list[str]], **fields: Any) -> str:
 def load_facts(
     items: list[tuple[_Raw, str]],
     names: dict[str, list[str]],
-    labels: dict[str, str],
-    types: dict[str, str],
+    entities: list[Entity],
+    terms: list[Term],
     col: _Collector,
 ) -> list[Statement]:
-    """``names``/``labels``/``types`` cover entities and glossary terms (``term:<id>``)."""
+    """The ``facts:`` items; ``names`` is curation's name index (name → entity ids).
+    Facts may also name glossary terms (a layout such as 一轴两核四区): by label or alias
+    when no entity has that name, else as ``term:<id>``."""
     from .curation import SLUG, UNITS, _did_you_mean, _resolver, _scalar, _scalar_list, _source
 
+    if not items:
+        return []
+    names = {k: list(v) for k, v in names.items()}
+    labels = {e.id: e.label for e in entities}
+    types = {e.id: e.type for e in entities}
+    for t in terms:
+        ref = f"term:{t.id}"
+        labels[ref], types[ref] = t.label, "term"
+        names[ref] = [ref]
+        for name in (t.label, *t.aliases):
+            names.setdefault(name, [ref])
     resolve = _resolver(names, types, col)
     out: list[Statement] = []
     seen: dict[str, str] = {}
