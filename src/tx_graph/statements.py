@@ -179,7 +179,7 @@ def _amount(add: Add, node: NamedNode, st: Statement) -> None:
     factor, unit = UNITS[st.unit]
     amount = _n(node.value + "/amount")
     money = unit in ("yuan", "usd")
-    add(node, SDO.amount if money else SDO.result, amount)
+    add(node, SDO.amount, amount)
     add(amount, RDF.type, _n(SDO.MonetaryAmount if money else SDO.QuantitativeValue))
     value = format((Decimal(st.value) * factor).normalize(), "f")
     add(amount, SDO.value, Literal(value, datatype=_n(XSD.decimal)))
