@@ -8,7 +8,8 @@ empty ``decision:``. A curator sets, per candidate::
     decision: merge wuzhen      # (or `{merge: wuzhen}`) its surface forms become aliases
     decision: reject            # remembered in the file's `rejected:` list, never proposed again
 
-and, per figure, ``accept`` or ``reject``. The next ``tx-graph build`` (or ``candidates``)
+and, per figure and per proposed fact (``statements:``, tx_graph.facts), ``accept`` or
+``reject``. The next ``tx-graph build`` (or ``candidates``)
 applies the decisions (:func:`apply_decisions`) by editing curation YAML *as text*, so
 the curators' comments and order stay: accepted entities and figures are appended to
 ``curation/accepted.yaml``; merged aliases are inserted into the merged entity's own
