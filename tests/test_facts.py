@@ -178,3 +178,17 @@ def test_regression_two_figures_about_one_place_are_both_kept() -> None:
     one = Statement("figure", (("object", "tongxiang"),), "", detail="合同外资", value="3000", unit="万美元")
     two = Statement("figure", (("object", "tongxiang"),), "", detail="到资总额", value="3.05", unit="亿美元")
     assert uncurated([one, two, one], []) == [one, two]
+
+
+def test_a_report_in_traditional_characters_gives_the_same_facts_in_its_own_words(tmp_path: Path) -> None:
+    paths = make_project(tmp_path)
+    (tmp_path / "corpus" / "report.txt").write_text(
+        "2018年青禾縣政府工作報告\n一、2017年工作回顧 遠山集團獲評工信部綠色工廠示範企業。青禾醫院託管青禾縣第二醫院。\n",
+        encoding="utf-8",
+    )
+    prepared = prepare(paths)
+    found = extract_statements(prepared.documents, prepared.mentions, prepared.curation)
+    [award] = by_kind(found, "award")
+    assert award.roles == (("agent", "yuanshan"), ("participant", "miit"))
+    assert award.quote == "遠山集團獲評工信部綠色工廠示範企業"
+    assert award.detail == "工信部绿色工厂示范企业"  # the title as the rules read it: simplified

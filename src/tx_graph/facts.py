@@ -248,13 +248,16 @@ def extract_statements(
             dated = DATE.search(s.text)
             if dated:
                 previous_year = int(dated.group(1))
+    # the rules read the simplified text; the quote is the document's own words (same offsets)
+    texts = {d.id: d.text for d in documents}
     seen: set[tuple[Any, ...]] = set()
     unique = []
     for st in out:
         key = (st.kind, st.roles, st.detail, st.doc_id, st.value)
-        if key not in seen:
+        if key not in seen and st.span is not None:
             seen.add(key)
-            unique.append(replace(st, label=_label(st, labels)))
+            quote = texts[st.doc_id or ""][st.span.start : st.span.end]
+            unique.append(replace(st, label=_label(st, labels), quote=quote))
     return unique
 
 
