@@ -46,7 +46,6 @@ from .errors import Errors, Problem
 from .model import Curation, Document, Mention, Span, Statement
 
 __all__ = [
-    "FACTS_VERSION",
     "cues",
     "extract_statements",
     "finest_time",
@@ -56,7 +55,6 @@ __all__ = [
     "uncurated",
 ]
 
-FACTS_VERSION = "facts.v1"
 CLAUSE = "，,；;。:：!！?？"
 DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?")
 SAME_YEAR_MONTH = re.compile(r"同年(\d{1,2})月")
@@ -71,8 +69,6 @@ PART_YEAR = re.compile(r"(?:(\d{1,2})[-—~至](\d{1,2})月|前(\d{1,2})个月|(
 AMOUNT = re.compile(
     r"(?:\([^)]{1,8}\))?(?:扩容至|超过|超|近|约|达到|达|为|突破|至)?(\d+(?:\.\d+)?)(亿美元|万美元|美元|亿元|万元|元|家|个|项)(?!及?以[上下])"
 )
-# a plan, not a record: the clause or its section says so
-PLANNED = ("力争", "确保", "争创", "争取", "计划", "将", "要", "积极筹办", "筹办", "办好", "拟")
 
 
 @cache
@@ -304,7 +300,11 @@ def _planned(s: _Sentence, at: int) -> str | None:
 
     c_start, c_end = s.clause(at)
     section = _section_kind(s.doc, s.start + at)
-    if s.doc.kind == "work-plan" or section == "plan" or any(w in s.text[c_start:c_end] for w in PLANNED):
+    if (
+        s.doc.kind == "work-plan"
+        or section == "plan"
+        or any(w in s.text[c_start:c_end] for w in cues()["planned_cues"])
+    ):
         return "planned"
     return "achieved" if section == "review" else None
 
