@@ -35,7 +35,9 @@ GOLDEN = (
     skos:prefLabel "乌镇镇"@zh , "Wuzhen Town"@en ; rdfs:label "乌镇镇"@zh , "Wuzhen Town"@en ;
     skos:altLabel "乌镇"@zh , "Wūzhènzhèn"@zh-latn-pinyin ;
     schema:containedInPlace <https://w3id.org/tx-graph/id/place/tongxiang> ;
-    schema:geo <https://w3id.org/tx-graph/id/place/wuzhen/geo> .
+    schema:geo <https://w3id.org/tx-graph/id/place/wuzhen/geo> ;
+    schema:award "国家卫生镇"@zh ;
+    dcterms:isPartOf <https://w3id.org/tx-graph/id/policy/yi-ye-yi-wang> .
 
 <https://w3id.org/tx-graph/id/project/jushi-smart-manufacturing-base> a tx:Project , schema:Project ;
     skos:prefLabel "巨石新材料智能制造基地"@zh , "Jushi new-materials smart manufacturing base"@en ;

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -24,7 +24,7 @@ from . import __version__, vocab
 from .curation import UNITS
 from .errors import CurationError, Errors, Problem
 from .gazetteer import headword_key
-from .model import Candidate, Curation, Document, Entity, Fact, Figure, Mention, Observation, Span
+from .model import Candidate, Curation, Document, Entity, Fact, Figure, Mention, Observation, Span, Statement
 from .text import slugify
 from .vocab import BASE, UNIT, WD, doc_iri, entity_iri, graph_iri, year_iri
 
@@ -226,6 +226,9 @@ class BuildInputs:
     candidates: tuple[Candidate, ...] = ()
     facts: tuple[Fact, ...] = ()
     figures: tuple[Figure, ...] = ()
+    # stated facts (tx_graph.facts): curated ones located in their document, then the
+    # extracted ones curation does not state
+    statements: tuple[Statement, ...] = ()
 
 
 class _Quads:
@@ -274,6 +277,7 @@ def iter_quads(inputs: BuildInputs) -> Iterator[list[Quad]]:
         for _ in section:
             yield hand_on(out.drain(BATCH))
         yield hand_on(out.drain())
+    yield from _statements(inputs, run, hand_on, stated)
     if inputs.candidates or inputs.facts or inputs.figures:
         extraction = _Quads()
         extraction.quads, stated = stated, []
@@ -302,6 +306,26 @@ def iter_quads(inputs: BuildInputs) -> Iterator[list[Quad]]:
     for name in derived:
         out.add(_n(graph_iri(name)), PROV.wasGeneratedBy, run)
     yield out.drain()
+
+
+def _statements(
+    inputs: BuildInputs, run: NamedNode, hand_on: Callable[[list[Quad]], list[Quad]], stated: list[Quad]
+) -> Iterator[list[Quad]]:
+    """The statement layer (tx_graph.statements), handed on like curated quads so that a
+    relation rule does not restate its direct edges; a direct edge curation already
+    states (``stated``: the quads about curated entities so far) is not stated again."""
+    if not inputs.statements:
+        return
+    from .statements import statement_quads
+
+    known = {(q.subject, q.predicate, q.object) for q in stated}
+    batch: list[Quad] = []
+    for quads in statement_quads(inputs.statements, inputs.documents, inputs.curation, run, known):
+        batch += quads
+        if len(batch) >= BATCH:
+            yield hand_on(batch)
+            batch = []
+    yield hand_on(batch)
 
 
 def _extraction(out: _Quads, inputs: BuildInputs, run: NamedNode, years: set[int]) -> Iterator[None]:

@@ -85,13 +85,16 @@ def cmd_candidates(args: argparse.Namespace) -> int:
     extraction = prepared.extraction
     output = Path(args.output) if args.output else paths.curation / "candidates.yaml"
     proposed = [c for c in extraction.candidates if c.score >= args.min_score]
-    written = write_candidates(output, proposed, extraction.figures, prepared.documents, paths.root)
+    from .facts import to_item
+
+    facts = [to_item(s, prepared.curation) for s in prepared.inputs.statements if s.rule]
+    written = write_candidates(output, proposed, extraction.figures, prepared.documents, paths.root, facts)
     n_alias = sum(1 for c in proposed if c.kind == "alias")
     for line in report.reviewed:
         print(f"review: {line}")
     print(
         f"{len(proposed) - n_alias} candidate entities, {n_alias} alias proposals and "
-        f"{len(extraction.figures)} figures → {written}"
+        f"{len(extraction.figures)} figures, {len(facts)} facts → {written}"
     )
     for problem in prepared.problems:
         print(f"warning: {problem}")

@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .curation_facts import FACT_KEYS, load_facts
 from .errors import CurationError, Errors, Problem
 from .model import (
     ENTITY_TYPES,
@@ -81,7 +82,7 @@ TERM_KEYS = ("id", "label", "aliases", "focus", "en", "notes")
 INDICATOR_KEYS = ("id", "label", "en", "notes")
 OBSERVATION_KEYS = ("indicator", "area", "period", "value", "unit", "kind", "quote", "note")
 NOISE_KEYS = ("strings", "footer_lines", "line_patterns", "trailing_patterns")
-TOP_KEYS = ("entities", "terms", "indicators", "observations", "noise")
+TOP_KEYS = ("entities", "terms", "indicators", "observations", "noise", "facts")
 
 ORG_TYPES = frozenset({"company", "organisation", "government-body"})
 PART_OF_TYPES = frozenset({"programme", "policy", "event-series", "event", "park", "project"})
@@ -184,6 +185,7 @@ def load_curation(curation_dir: Path, root: Path | None = None) -> Curation:
     raw_indicators: list[tuple[_Raw, str]] = []
     raw_observations: list[tuple[_Raw, str]] = []
     noise_nodes: list[tuple[_Raw, str]] = []
+    raw_facts: list[tuple[_Raw, str]] = []
     rels: list[str] = []
     for path in files:
         rel = _rel(path, root)
@@ -200,6 +202,7 @@ def load_curation(curation_dir: Path, root: Path | None = None) -> Curation:
             "terms": raw_terms,
             "indicators": raw_indicators,
             "observations": raw_observations,
+            "facts": raw_facts,
         }
         for key, node in top.fields.items():
             if key == "noise":
@@ -216,6 +219,7 @@ def load_curation(curation_dir: Path, root: Path | None = None) -> Curation:
                 "terms": TERM_KEYS,
                 "indicators": INDICATOR_KEYS,
                 "observations": OBSERVATION_KEYS,
+                "facts": FACT_KEYS,
             }[key]
             for item in node.value:
                 if not isinstance(item, MappingNode):
@@ -230,6 +234,7 @@ def load_curation(curation_dir: Path, root: Path | None = None) -> Curation:
     indicators = _indicators(raw_indicators, col)
     observations = _observations(raw_observations, names, entities, indicators, col)
     noise = _noise(noise_nodes, col)
+    statements = load_facts(raw_facts, names, [p.entity for p in entities], terms, col)
     _check_cycles(entities, col)
     if col.problems:
         raise CurationError(col.folded())
@@ -240,6 +245,7 @@ def load_curation(curation_dir: Path, root: Path | None = None) -> Curation:
         observations=tuple(observations),
         noise=noise,
         files=tuple(rels),
+        statements=tuple(statements),
     )
 
 

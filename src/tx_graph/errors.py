@@ -48,6 +48,11 @@ class Errors:
     E020 = "duplicate key '{key}' in {what} (the later value would silently win)"
     E021 = "place '{value}' is contained in itself through its parents ({cycle})"
     E022 = "invalid regular expression '{value}': {reason}"
+    # facts: (curation/facts.yaml, docs/curation.md#facts)
+    E030 = "unknown {what} '{value}' (valid: {valid})"
+    E031 = "'{value}' is not a date here (expected YYYY, YYYY-MM or YYYY-MM-DD, as precise as the text)"
+    E032 = "a fact of kind '{kind}' needs {needs}"
+    E033 = "'{value}' is not true or false"
     E040 = (
         "bad coordinates {value} (expected geo: [latitude, longitude] in decimal degrees, "
         "latitude -90..90 and longitude -180..180, e.g. geo: [30.6300, 120.5650])"

@@ -30,6 +30,7 @@ __all__ = [
     "Section",
     "Source",
     "Span",
+    "Statement",
     "Term",
     "Token",
 ]
@@ -199,6 +200,45 @@ class Observation:
     note: str | None = None
 
 
+STATEMENT_KINDS = ("award", "partnership", "management", "rename", "milestone", "role", "event", "figure")
+STATEMENT_ROLES = ("agent", "object", "participant", "recipient", "location")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A stated fact between entities (docs/vocabulary.md, "statements"): curated in
+    ``facts:`` (``source`` set) or read from a sentence by a rule (``rule`` set).
+
+    ``roles`` pairs a schema.org Action role with an entity id (``term:<id>`` for a
+    glossary term). ``detail`` is the kind's own value: the award's title, the role's
+    name (主平台), the milestone's stage, the event's kind, the figure's measure.
+    ``time`` is as precise as the text: ``2017``, ``2017-09`` or ``2017-09-05``."""
+
+    kind: str
+    roles: tuple[tuple[str, str], ...]
+    label: str
+    detail: str | None = None
+    time: str | None = None
+    year_stated: bool = True
+    period: str | None = None  # a part of a year as written: 1-9月
+    value: str | None = None  # decimal as written, with ``unit`` (one of curation.UNITS)
+    unit: str | None = None
+    qualifier: str | None = None  # planned | expected | cumulative | annualAverage | achieved
+    edition: int | None = None
+    former_name: str | None = None
+    related: tuple[str, ...] = ()  # role: the city campaign a part shares its theme with
+    quote: str | None = None
+    doc_id: str | None = None
+    span: Span | None = None
+    rule: str | None = None
+    id: str | None = None
+    source: Source | None = None
+    file: str | None = None
+
+    def ids(self, *roles: str) -> tuple[str, ...]:
+        return tuple(ref for role, ref in self.roles if not roles or role in roles)
+
+
 @dataclass(frozen=True)
 class Curation:
     entities: dict[str, Entity]
@@ -207,6 +247,7 @@ class Curation:
     observations: tuple[Observation, ...]
     noise: NoiseRules
     files: tuple[str, ...] = field(default=())  # the files read, relative paths
+    statements: tuple[Statement, ...] = ()  # curated facts (``facts:``), see tx_graph.facts
 
     def entities_of(self, *types: str) -> list[Entity]:
         return [e for e in self.entities.values() if e.type in types]

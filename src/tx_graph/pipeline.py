@@ -44,7 +44,7 @@ from .export import (
 )
 from .fsio import BuildLock, commit, finish_commit, kill_point
 from .ingest import corpus_files, ingest_corpus
-from .model import Curation, Document, Mention
+from .model import Curation, Document, Mention, Statement
 from .store import link_target, load_ontology, new_generation, remove_old_generations
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ class BuildReport:
     candidates: int = 0  # extraction: proposed entities, extracted figures and facts
     figures: int = 0
     facts: int = 0
+    statements: int = 0  # stated facts: curated and extracted (tx_graph.facts)
     reviewed: list[str] = field(default_factory=list)  # review decisions applied this build
     exports: dict[str, Path] = field(default_factory=dict)
     unchanged: bool = False  # store and exports already matched this build's stamp: not rewritten
@@ -82,6 +83,7 @@ class BuildReport:
             f"glossary: {self.terms} terms, {self.definitions} definitions",
             f"mentions: {self.mentions}; observations: {self.observations}; quads: {self.quads}",
             f"extracted: {self.candidates} candidates, {self.figures} figures, {self.facts} facts",
+            f"statements: {self.statements} (curated and extracted facts)",
             "timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.timings.items()),
         ]
         lines += [f"review: {line}" for line in self.reviewed]
@@ -136,6 +138,7 @@ def prepare(
         scheduler=scheduler))
     mentions = list(extraction.mentions)
     located = _timed(report, "observations", lambda: locate_observations(curation, documents))
+    statements = _timed(report, "facts", lambda: _statements(paths, curation, documents, mentions))
     curation_files = sorted(paths.curation.glob("*.yaml"))
     inputs = BuildInputs(
         curation=curation,
@@ -149,8 +152,25 @@ def prepare(
         candidates=extraction.emitted,
         facts=extraction.facts,
         figures=extraction.figures,
+        statements=statements,
     )
     return Prepared(curation, tuple(documents), tuple(mentions), inputs, tuple(problems), extraction)
+
+
+def _statements(
+    paths: Paths, curation: Curation, documents: list[Document], mentions: list[Mention]
+) -> tuple[Statement, ...]:
+    """Curated facts found in their documents, then what the statement rules read that
+    curation does not state and curators have not rejected."""
+    from .errors import CurationError
+    from .facts import extract_statements, locate_statements, rejected_statements, statement_key, uncurated
+
+    curated, problems = locate_statements(curation.statements, documents)
+    if problems:
+        raise CurationError(problems)
+    rejected = rejected_statements(paths.curation)
+    extracted = [s for s in extract_statements(documents, mentions, curation) if statement_key(s) not in rejected]
+    return (*curated, *uncurated(extracted, curated))
 
 
 def build_lock(paths: Paths, *, wait: bool = True) -> BuildLock:
@@ -256,6 +276,7 @@ def _build(paths: Paths, exports: bool, segmenter: str | None = None, scheduler:
     report.candidates = len(inputs.candidates)
     report.figures = len(inputs.figures)
     report.facts = len(inputs.facts)
+    report.statements = len(inputs.statements)
     report.problems = list(prepared.problems)
     return report
 

@@ -8,7 +8,8 @@ empty ``decision:``. A curator sets, per candidate::
     decision: merge wuzhen      # (or `{merge: wuzhen}`) its surface forms become aliases
     decision: reject            # remembered in the file's `rejected:` list, never proposed again
 
-and, per figure, ``accept`` or ``reject``. The next ``tx-graph build`` (or ``candidates``)
+and, per figure and per proposed fact (``statements:``, tx_graph.facts), ``accept`` or
+``reject``. The next ``tx-graph build`` (or ``candidates``)
 applies the decisions (:func:`apply_decisions`) by editing curation YAML *as text*, so
 the curators' comments and order stay: accepted entities and figures are appended to
 ``curation/accepted.yaml``; merged aliases are inserted into the merged entity's own
@@ -129,9 +130,12 @@ def write_candidates(
     figures: Sequence[Figure],
     documents: Sequence[Document],
     root: Path | None = None,
+    statements: Sequence[dict[str, Any]] = (),
 ) -> Path:
     """Write the review queue, keeping the file's ``rejected:`` memory (a queue that does
-    not parse stops here: rewriting it would lose the curators' decisions)."""
+    not parse stops here: rewriting it would lose the curators' decisions). ``statements``
+    are proposed facts as ``facts:`` items with their ``key`` and ``rule``
+    (tx_graph.facts.to_item)."""
     rejected = _read(path, _rel(path, root)).get("rejected") or [] if path.is_file() else []
     docs = {d.id: d for d in documents}
     order = {d.id: i for i, d in enumerate(documents)}
@@ -150,6 +154,9 @@ def write_candidates(
     lines += ["", "figures:" if figures else "figures: []"]
     for f in figures:
         lines += _figure_lines(f, docs)
+    lines += ["", "statements:" if statements else "statements: []"]
+    for item in statements:
+        lines += _entry_lines(item)
     lines += ["", "# Rejected by a curator: never proposed again.", "rejected:" if rejected else "rejected: []"]
     for r in rejected:
         if isinstance(r, dict):
@@ -233,6 +240,8 @@ def read_rejected(path: Path) -> list[str]:
                 out.append(str(r["label"]))
             if r.get("figure"):
                 out.append(f"figure:{r['figure']}")
+            if r.get("statement"):
+                out.append(f"statement:{r['statement']}")
     return out
 
 
@@ -245,6 +254,10 @@ class Decisions:
     reject_figures: list[dict[str, Any]] = field(default_factory=list)
     pending: list[dict[str, Any]] = field(default_factory=list)
     pending_figures: list[dict[str, Any]] = field(default_factory=list)
+    # proposed facts (statements:): accepted ones go to accepted.yaml's facts:
+    accept_statements: list[dict[str, Any]] = field(default_factory=list)
+    reject_statements: list[dict[str, Any]] = field(default_factory=list)
+    pending_statements: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rel: str = QUEUE_FILE  # the queue's path as problems name it
     # id(item) → key → (line, column) of its value in the queue, so problems point at it
@@ -257,7 +270,10 @@ class Decisions:
 
     @property
     def any(self) -> bool:
-        return bool(self.accept or self.merge or self.reject or self.accept_figures or self.reject_figures)
+        return bool(
+            self.accept or self.merge or self.reject or self.accept_figures or self.reject_figures
+            or self.accept_statements or self.reject_statements
+        )  # fmt: skip
 
 
 def _positions(path: Path) -> dict[str, list[dict[str, tuple[int, int]]]]:
@@ -289,7 +305,7 @@ def read_decisions(path: Path, rel: str | None = None) -> Decisions:
     out = Decisions(rel=rel or path.name)
     data = _read(path, rel)
     positions = _positions(path)
-    for section in ("candidates", "figures"):
+    for section in ("candidates", "figures", "statements"):
         for item, at in zip(data.get(section) or [], positions.get(section, []), strict=False):
             if isinstance(item, dict):
                 out.where[id(item)] = at
@@ -319,6 +335,15 @@ def read_decisions(path: Path, rel: str | None = None) -> Decisions:
             out.accept_figures.append(item)
         elif decision == "reject":
             out.reject_figures.append(item)
+        else:
+            out.problems.append(out.problem(item, "decision", "E309", Errors.E309.format(value=decision)))
+    for item in data.get("statements") or []:
+        if not isinstance(item, dict):
+            continue
+        decision = str(item.get("decision") or "").strip()
+        sink = {"": out.pending_statements, "accept": out.accept_statements, "reject": out.reject_statements}
+        if decision in sink:
+            sink[decision].append(item)
         else:
             out.problems.append(out.problem(item, "decision", "E309", Errors.E309.format(value=decision)))
     return out
@@ -437,6 +462,12 @@ def apply_decisions(curation_dir: Path, root: Path | None = None) -> list[str]:
         done.append(
             f"accepted figure {item.get('indicator')} {item.get('period')} {item.get('value')}{item.get('unit')}"
         )
+    for item in decisions.accept_statements:
+        fact = {k: v for k, v in item.items() if k not in ("decision", "key", "rule")}
+        fact["notes"] = f"accepted from candidates.yaml {today} ({item.get('rule')})"
+        lines = _entry_lines(fact)[:-1]  # without the decision line
+        edit(accepted_file, _append_to_section(_read_text(accepted_file, snapshots), "facts", lines))
+        done.append(f"accepted fact {item.get('key')}")
     if problems:
         batch.restore()
         raise ReviewError(problems)
@@ -456,6 +487,9 @@ def apply_decisions(curation_dir: Path, root: Path | None = None) -> list[str]:
         key += f"|{item.get('value')}{item.get('unit')}"
         rejected.append({"figure": key, "date": today})
         done.append(f"rejected figure {key}")
+    for item in decisions.reject_statements:
+        rejected.append({"statement": str(item.get("key", "")), "date": today})
+        done.append(f"rejected fact {item.get('key')}")
     batch.save(queue)
     _rewrite_queue(queue, decisions, rejected)
     batch.finish(done)
@@ -552,6 +586,9 @@ def _rewrite_queue(queue: Path, decisions: Decisions, rejected: list[dict[str, A
         lines += _entry_lines(item)
     lines += ["", "figures:" if decisions.pending_figures else "figures: []"]
     for item in decisions.pending_figures:
+        lines += _entry_lines(item)
+    lines += ["", "statements:" if decisions.pending_statements else "statements: []"]
+    for item in decisions.pending_statements:
         lines += _entry_lines(item)
     lines += ["", "# Rejected by a curator: never proposed again.", "rejected:" if rejected else "rejected: []"]
     for r in rejected:

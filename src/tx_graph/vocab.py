@@ -130,6 +130,55 @@ class TX(DefinedNamespace):
     statedAs: URIRef
     sourceLine: URIRef
     curatedAt: URIRef
+    # statements (tx_graph.statements, docs/vocabulary.md "statements")
+    Statement: URIRef
+    AwardStatement: URIRef
+    PartnershipStatement: URIRef
+    ManagementStatement: URIRef
+    RenameStatement: URIRef
+    MilestoneStatement: URIRef
+    RoleStatement: URIRef
+    EventStatement: URIRef
+    FigureStatement: URIRef
+    Qualifier: URIRef
+    Stage: URIRef
+    EventKind: URIRef
+    planned: URIRef
+    expected: URIRef
+    cumulative: URIRef
+    annualAverage: URIRef
+    achieved: URIRef
+    signing: URIRef
+    settling: URIRef
+    groundbreaking: URIRef
+    completion: URIRef
+    productionStart: URIRef
+    operationStart: URIRef
+    opening: URIRef
+    inUse: URIRef
+    reviewPassed: URIRef
+    launch: URIRef
+    conference: URIRef
+    festival: URIRef
+    contest: URIRef
+    exhibition: URIRef
+    tradeFair: URIRef
+    signingCeremony: URIRef
+    congressSession: URIRef
+    yearStated: URIRef
+    period: URIRef
+    qualifier: URIRef
+    edition: URIRef
+    sharesThemeWith: URIRef
+    quote: URIRef
+    awardedBy: URIRef
+    partnerOf: URIRef
+    manages: URIRef
+    roleName: URIRef
+    stage: URIRef
+    eventKind: URIRef
+    measure: URIRef
+    formerName: URIRef
 
 
 class OA(DefinedNamespace):
