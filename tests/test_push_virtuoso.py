@@ -190,6 +190,7 @@ def per_graph_embedded(store: ox.Store) -> dict[str, int]:
     return {row[0].value: int(row[1].value) for row in run_query(store, PER_GRAPH).rows}
 
 
+XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 _AGGREGATE = re.compile(r"\((SAMPLE|GROUP_CONCAT)\s*\((.*?)\)\s+AS\s+\?(\w+)\s*\)", re.IGNORECASE | re.DOTALL)
 _SEPARATOR = re.compile(r"separator\s*=\s*(['\"])(.*?)\1", re.IGNORECASE)
 
@@ -216,11 +217,15 @@ def comparable(value: ox.NamedNode | ox.BlankNode | ox.Literal | None, var: str,
       SPARQL 1.1, and so is the language tag of the result: Oxigraph keeps a tag all parts
       share (``"一园两区"@zh``), Virtuoso returns a plain literal.
     * SAMPLE: ``*`` — any value of the group is right; the sampled values are checked apart.
+    * xsd:boolean: its canonical form. Virtuoso writes false as ``"0"``, Oxigraph as
+      ``"false"``: two lexical forms of one value (XSD 1.1 §3.3.2).
     """
     if value is None:
         return ""
     if var in sample:
         return "*"
+    if isinstance(value, ox.Literal) and value.datatype == XSD_BOOLEAN:
+        return '"true"' if value.value in ("1", "true") else '"false"'
     if var in concat and isinstance(value, ox.Literal):
         return "concat:" + "\x1f".join(sorted(value.value.split(concat[var])))
     return str(value)
