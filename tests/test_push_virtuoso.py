@@ -31,8 +31,9 @@ from tx_graph.cli import main
 from tx_graph.config import Paths
 from tx_graph.errors import StoreError
 from tx_graph.pipeline import BuildReport
+from tx_graph.push import push
 from tx_graph.query import run_query
-from tx_graph.server import _die_with_parent, free_port, push
+from tx_graph.server import _die_with_parent, free_port
 from tx_graph.vocab import sparql_prefixes
 
 pytestmark = pytest.mark.slow

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .curation_fields import SLUG, UNITS, _Collector, _did_you_mean, _Raw, _resolver, _scalar, _scalar_list, _source
 from .model import STATEMENT_KINDS, STATEMENT_ROLES, Entity, Statement, Term
-
-if TYPE_CHECKING:
-    from .curation import _Collector, _Raw
 
 __all__ = ["EVENT_KINDS", "FACT_KEYS", "QUALIFIERS", "STAGES", "load_facts", "summary"]
 
@@ -98,8 +96,6 @@ def load_facts(
     """The ``facts:`` items; ``names`` is curation's name index (name → entity ids).
     Facts may also name glossary terms (a layout such as 一轴两核四区): by label or alias
     when no entity has that name, else as ``term:<id>``."""
-    from .curation import SLUG, UNITS, _did_you_mean, _resolver, _scalar, _scalar_list, _source
-
     if not items:
         return []
     names = {k: list(v) for k, v in names.items()}

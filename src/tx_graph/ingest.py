@@ -40,8 +40,10 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from .decode import EXPECTED_TEXT, decode
 from .errors import Errors, Problem
-from .model import Document, FootnoteRef, GlossaryEntry, NoiseRules, Section, Span
+from .glossary import GLOSSARY_MARK, at_boundary, find_glossary_start, footnotes, parse_glossary
+from .model import Document, NoiseRules, Section, Span
 from .text import normalise
 
 __all__ = ["corpus_files", "ingest_corpus", "ingest_file", "ingest_text"]
@@ -59,17 +61,11 @@ REGION_UNIT = re.compile(r".+?(?:自治区|街道|省|市|县|区|镇|乡(?![市
 SENTENCE_END = "。！？!?"
 CLOSERS = "”’」』)）"
 CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-SECTION_BOUNDARY = set("。！!？?；;：:") | {"\n"}
 LEVEL1 = re.compile(r"([一二三四五六七八九十]{1,3})、")
 LEVEL2 = re.compile(r"[(（]([一二三四五六七八九十]{1,3})[)）]")
 LEVEL3 = re.compile(r"(\d{1,2})[.．](?!\d)")
 HEADING_YEAR = re.compile(r"\d{4}年")
 HEADING_END = re.compile(r"[。，,、:：;；!！?？\s]")
-GLOSSARY_MARK = re.compile(r"名词解释[:：]?")
-NUMBERED_ENTRY = re.compile(r"(\d{1,2})[.．]\s*([^:：\s。]{1,30}?)[:：]")
-UNNUMBERED_ENTRY = re.compile(r"(?:^|(?<=\s))([^\s:：。,，]{1,30})[:：]")
-FOOTNOTE = re.compile(r"\[(\d{1,3})\]")
-QUOTES = "“”\"'‘’「」『』"
 
 NO_NOISE = NoiseRules()
 
@@ -115,7 +111,7 @@ def ingest_file(
         raw = path.read_bytes()
     except OSError as exc:
         return [], [Problem(rel, None, None, "E001", Errors.E001.format(reason=exc.strerror))]
-    text, problems = _decode(raw, rel)
+    text, problems = decode(raw, rel)
     if text is None:
         return [], problems
     lines = text.split("\n")
@@ -137,7 +133,7 @@ def ingest_text(text: str, source_path: str = "<text>", noise: NoiseRules = NO_N
     return docs[0]
 
 
-# ---------------------------------------------------------------- decoding
+# ---------------------------------------------------------------- paths
 
 
 def _relative(path: Path, root: Path | None) -> str:
@@ -149,131 +145,18 @@ def _relative(path: Path, root: Path | None) -> str:
     return path.as_posix()
 
 
-EXPECTED_TEXT = "expected UTF-8 text: a title line, then the body"
+# ---------------------------------------------------------------- layouts
+
+
 # E104 for the layouts other than article blocks (Errors.E104 describes those)
 NO_BODY = "document has a title but no body: its title line ({length:,} characters) is the last line ({expected})"
 EXPECTED_PLAIN = "expected the title on the first line and the text on the lines after it"
 EXPECTED_DISCLOSURE = "expected header rows with '|', the title, then the text"
-# Share of undecodable bytes and control characters above which a file is junk, not text
-# with a few bad bytes (a stray byte in an otherwise good file must not lose the file).
-BINARY_SHARE = 0.1
-
-
-def _decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
-    if not raw.strip():
-        return None, [Problem(rel, 1, None, "E102", f"{Errors.E102} ({EXPECTED_TEXT})")]
-    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        # Windows' "Unicode" is UTF-16 with a BOM: full of NUL bytes, but text
-        if raw.startswith(bom):
-            try:
-                return _lines_text(raw[len(bom) :].decode(codec)), []
-            except UnicodeDecodeError as exc:
-                line = raw[: exc.start].count(b"\n") + 1
-                reason = f"{exc.reason} (the file starts with a {codec.upper()} byte-order mark)"
-                return None, [Problem(rel, line, None, "E101", Errors.E101.format(offset=exc.start, reason=reason))]
-    problems: list[Problem] = []
-    nuls = raw.count(0)
-    first_nul_line = raw[: raw.find(0)].count(b"\n") + 1 if nuls else 0
-    if nuls:
-        utf16 = _utf16_without_bom(raw)
-        if utf16 is not None:
-            text, codec = utf16
-            return _lines_text(text), [Problem(rel, 1, None, "E110", Errors.E110.format(codec=codec.upper()))]
-        if nuls > BINARY_SHARE * len(raw):
-            return None, [Problem(rel, first_nul_line, None, "E103", Errors.E103.format(why="NUL bytes"))]
-        # a few NULs in text (a bad copy, a truncated write) cost the NULs, not the file
-        lines = sorted({raw.count(b"\n", 0, at) + 1 for at in _positions(raw, 0)})
-        where = f"line {lines[0]}" + (f" and {len(lines) - 1} more line(s)" if len(lines) > 1 else "")
-        problems.append(Problem(rel, lines[0], None, "E108", Errors.E108.format(count=nuls, where=where)))
-        raw = raw.replace(b"\x00", b"")
-    raw = raw.removeprefix(b"\xef\xbb\xbf")
-    try:
-        return _lines_text(raw.decode("utf-8")), problems
-    except UnicodeDecodeError:
-        pass
-    utf16 = _utf16_without_bom(raw)
-    if utf16 is not None:  # Chinese-only UTF-16 has no NUL bytes at all
-        text, codec = utf16
-        return _lines_text(text), [Problem(rel, 1, None, "E110", Errors.E110.format(codec=codec.upper()))]
-    # Line by line, so that a pasted GBK paragraph or one bad byte loses no other line:
-    # a line that is not UTF-8 but is GB18030 (GBK's superset, what Chinese Windows
-    # writes) is read as such; anything else with replacement characters.
-    decoded: list[str] = []
-    gbk_lines: list[tuple[int, int, str]] = []  # line, byte offset, reason
-    bad: tuple[int, int, str] | None = None  # line, byte offset, reason
-    offset = 0
-    for number, chunk in enumerate(raw.split(b"\n"), start=1):
-        try:
-            decoded.append(chunk.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            try:
-                decoded.append(chunk.decode("gb18030"))
-                gbk_lines.append((number, offset + exc.start, exc.reason))
-            except UnicodeDecodeError:
-                decoded.append(chunk.decode("utf-8", errors="replace"))
-                bad = bad or (number, offset + exc.start, exc.reason)
-        offset += len(chunk) + 1
-    text = "\n".join(decoded)
-    junk = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\t\n\r\f"))
-    if bad is not None and junk > BINARY_SHARE * len(text):
-        if nuls:  # NULs among junk: what a binary file looks like (an image, an archive)
-            return None, [Problem(rel, first_nul_line, None, "E103", Errors.E103.format(why="NUL bytes"))]
-        return None, [Problem(rel, bad[0], None, "E103", Errors.E103.format(why="undecodable bytes"))]
-    if gbk_lines:
-        first, at, why = gbk_lines[0]
-        where = f"line {first}" if len(gbk_lines) == 1 else f"{len(gbk_lines)} lines from line {first}"
-        reason = f"{why}; {where} read as GB18030/GBK instead (expected UTF-8: re-save the file as UTF-8)"
-        problems.append(Problem(rel, first, None, "E101", Errors.E101.format(offset=at, reason=reason)))
-    if bad is not None:
-        reason = f"{bad[2]}; read with replacement characters (expected UTF-8: re-save the file as UTF-8)"
-        problems.append(Problem(rel, bad[0], None, "E101", Errors.E101.format(offset=bad[1], reason=reason)))
-    return _lines_text(text), sorted(problems)
-
-
-def _positions(raw: bytes, byte: int) -> list[int]:
-    found, at = [], raw.find(byte)
-    while at >= 0:
-        found.append(at)
-        at = raw.find(byte, at + 1)
-    return found
-
-
-# What text in this corpus is made of: CJK ideographs and punctuation, full-width forms,
-# ASCII and line breaks. UTF-16 read with the wrong byte order, or GBK bytes read as
-# UTF-16, land elsewhere (Hangul, Yi, private use, CJK extension blocks).
-_TEXT_CHAR = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2000-\u206f\x20-\x7e\t\n\r\u00b7]")
-UTF16_TEXT_SHARE = 0.9
-
-
-def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
-    """The text and codec if ``raw`` reads as UTF-16 (no byte-order mark) and what it
-    reads as is text; else None. Both byte orders are tried; the one giving more text wins."""
-    if len(raw) < 4 or len(raw) % 2:
-        return None
-    best: tuple[float, str, str] | None = None
-    for codec in ("utf-16-le", "utf-16-be"):
-        try:
-            text = raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        share = len(_TEXT_CHAR.findall(text)) / max(len(text), 1)
-        if share >= UTF16_TEXT_SHARE and (best is None or share > best[0]):
-            best = (share, text, codec)
-    return (best[1], best[2]) if best else None
-
-
-def _lines_text(text: str) -> str:
-    """One line ending, and no byte-order marks (files concatenated with theirs keep them
-    mid-text, where they would hide a separator line)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
 
 
 def _view(line: str) -> str:
     """The matching view of a layout line; long lines are body text, never layout."""
     return normalise(line) if len(line) <= 200 else line
-
-
-# ---------------------------------------------------------------- layouts
 
 
 def _looks_like_disclosure(lines: Sequence[str]) -> bool:
@@ -480,8 +363,8 @@ def _make_document(
             issued = issued or date(int(meeting.group(1)), int(meeting.group(2)), int(meeting.group(3)))
         occasion, speaker = meeting.group(4), meeting.group(5)
     kind = next((k for k, rule in KIND_RULES if rule.search(title_view)), "news")
-    glossary_start = _glossary_start(view)
-    glossary = _parse_glossary(text, view, glossary_start) if glossary_start is not None else ()
+    glossary_start = find_glossary_start(view)
+    glossary = parse_glossary(text, view, glossary_start) if glossary_start is not None else ()
     sections = _sections(text, view, glossary_start)
     publisher = metadata.get("发布机构")
     return Document(
@@ -501,7 +384,7 @@ def _make_document(
         sentences=tuple(_sentences(view)),
         sections=sections,
         glossary=glossary,
-        footnotes=_footnotes(view, glossary, glossary_start),
+        footnotes=footnotes(view, glossary, glossary_start),
         removed=tuple(removed),
         metadata=tuple((k, v) for k, v in metadata.items() if v),
     )
@@ -598,10 +481,6 @@ def _cn_number(numeral: str) -> int:
     return CN_DIGITS.get(numeral, 0)
 
 
-def _at_boundary(text: str, pos: int) -> bool:
-    return pos == 0 or text[pos - 1].isspace() or text[pos - 1] in SECTION_BOUNDARY
-
-
 def _sections(text: str, view: str, glossary_start: int | None) -> tuple[Section, ...]:
     """Numbered parts, accepted only in sequence (一 then 二 …) so that enumerations
     inside a sentence (一、二、三产) are not mistaken for headings. Markers are read in
@@ -610,7 +489,7 @@ def _sections(text: str, view: str, glossary_start: int | None) -> tuple[Section
     markers: list[tuple[int, int, int, int]] = []  # start, level, number, end
     for level, pattern in ((1, LEVEL1), (2, LEVEL2), (3, LEVEL3)):
         for m in pattern.finditer(view, 0, limit):
-            if _at_boundary(view, m.start()):
+            if at_boundary(view, m.start()):
                 value = int(m.group(1)) if level == 3 else _cn_number(m.group(1))
                 markers.append((m.start(), level, value, m.end()))
     markers.sort()
@@ -652,76 +531,3 @@ def _heading(text: str, view: str, start: int, end: int) -> str:
     stop_at = stop.start() if stop else limit
     year = HEADING_YEAR.search(view, start + 1, stop_at)
     return text[start : year.start() if year else stop_at]
-
-
-def _glossary_start(view: str) -> int | None:
-    """Offset just after the last 名词解释 heading that is followed by entries."""
-    for m in reversed(list(GLOSSARY_MARK.finditer(view))):
-        after = view[m.end() : m.end() + 40].lstrip()
-        if re.match(r"\d{1,2}[.．]", after) or re.match(r"[^\s:：。]{1,30}[:：]", after):
-            return m.end()
-    return None
-
-
-def _parse_glossary(text: str, view: str, start: int) -> tuple[GlossaryEntry, ...]:
-    region_start = start
-    while region_start < len(view) and view[region_start].isspace():
-        region_start += 1
-    heads: list[tuple[int, int, int, int | None]] = []  # entry start, headword start, headword end, number
-    if NUMBERED_ENTRY.match(view, region_start):
-        expected = 1
-        for m in NUMBERED_ENTRY.finditer(view, region_start):
-            if int(m.group(1)) != expected:
-                continue
-            if m.start() != region_start and not _at_boundary(view, m.start()):
-                continue
-            heads.append((m.start(), m.start(2), m.end(2), expected))
-            expected += 1
-    else:
-        for m in UNNUMBERED_ENTRY.finditer(view, region_start):
-            heads.append((m.start(), m.start(1), m.end(1), None))
-    entries: list[GlossaryEntry] = []
-    for idx, (_, hw_start, hw_end, number) in enumerate(heads):
-        def_start = hw_end + 1
-        def_end = heads[idx + 1][0] if idx + 1 < len(heads) else len(text)
-        while def_end > def_start and text[def_end - 1].isspace():
-            def_end -= 1
-        entries.append(
-            GlossaryEntry(
-                headword=text[hw_start:hw_end],
-                definition=text[def_start:def_end],
-                number=number,
-                headword_span=Span(hw_start, hw_end),
-                definition_span=Span(def_start, def_end),
-            )
-        )
-    return tuple(entries)
-
-
-def _footnotes(view: str, glossary: tuple[GlossaryEntry, ...], glossary_start: int | None) -> tuple[FootnoteRef, ...]:
-    limit = glossary_start if glossary_start is not None else len(view)
-    by_number = {e.number: i for i, e in enumerate(glossary) if e.number is not None}
-    refs: list[FootnoteRef] = []
-    for m in FOOTNOTE.finditer(view, 0, limit):
-        number = int(m.group(1))
-        index = by_number.get(number)
-        anchor = None
-        if index is not None:
-            anchor = _anchor_before(view, m.start(), normalise(glossary[index].headword))
-        refs.append(FootnoteRef(number, Span(m.start(), m.end()), index, anchor))
-    return tuple(refs)
-
-
-def _anchor_before(view: str, mark: int, headword: str) -> Span | None:
-    window_start = max(0, mark - len(headword) - 40)
-    for candidate in (headword, headword.strip(QUOTES), _strip_quotes(headword)):
-        if not candidate:
-            continue
-        pos = view.rfind(candidate, window_start, mark + 1)
-        if pos >= 0:
-            return Span(pos, pos + len(candidate))
-    return None
-
-
-def _strip_quotes(text: str) -> str:
-    return "".join(ch for ch in text if ch not in QUOTES)
