@@ -67,7 +67,10 @@ def _code_digest() -> str:
     nobody remembered to bump a version string."""
     here = Path(__file__).parent
     h = hashlib.sha256()
-    names = ("nlp.py", "relations.py", "gazetteer.py", "model.py", "text.py", "gloss.py", "statistical.py")
+    names = (
+        "nlp.py", "segment.py", "components.py", "relations.py", "gazetteer.py", "model.py", "text.py", "gloss.py",
+        "statistical.py",
+    )  # fmt: skip
     files = [here / n for n in names]
     # the discovery rules and their word lists (data files are rules too)
     files += sorted(p for p in (here / "discover").iterdir() if p.suffix in (".py", ".yaml"))
@@ -253,7 +256,8 @@ def analyse_cached(
         else:
             missing.append(doc)
     if missing:
-        from .nlp import MAX_SEGMENT_CHARS, analyse, build_nlp
+        from .nlp import analyse, build_nlp
+        from .segment import MAX_SEGMENT_CHARS
 
         analyses: Iterable[Analysis]
         if scheduler is not None:

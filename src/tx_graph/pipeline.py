@@ -188,7 +188,7 @@ def build(
 ) -> BuildReport:
     """Build the graph into ``paths.exports`` (store + export files) and report.
     ``wait=False``: fail with :class:`~tx_graph.fsio.LockBusy` if another build is running;
-    ``segmenter`` picks the word segmenter (:data:`tx_graph.nlp.SEGMENTERS`, default rjieba);
+    ``segmenter`` picks the word segmenter (:data:`tx_graph.segment.SEGMENTERS`, default rjieba);
     ``scheduler``: run the document analysis on a Dask cluster (see :mod:`tx_graph.distributed`)."""
     paths = paths or Paths.at()
     with build_lock(paths, wait=wait):

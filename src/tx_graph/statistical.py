@@ -34,7 +34,7 @@ __all__ = ["DEFAULT_MODEL", "MODELS", "ModelSpan", "model_name", "model_rule", "
 
 MODELS = ("lac", "thulac", "none")
 DEFAULT_MODEL = "lac"
-MAX_TEXT = 300_000  # the model reads what the segmenter reads (tx_graph.nlp.MAX_SEGMENT_CHARS)
+MAX_TEXT = 300_000  # the model reads what the segmenter reads (tx_graph.segment.MAX_SEGMENT_CHARS)
 MAX_CHARS = 200  # a longer stretch without sentence punctuation is cut (the model's context is a sentence)
 # the labels kept: names and proper nouns (persons are kept too: discovery reads them as context)
 LAC_LABELS = frozenset({"ORG", "LOC", "PER", "nz", "nw", "TIME"})
@@ -178,7 +178,7 @@ def model_spans(norm_text: str, name: str | None = None) -> list[ModelSpan]:
 
 
 def register() -> Any:
-    """Register the spaCy component (imported by :mod:`tx_graph.nlp`, which imports spaCy)."""
+    """Register the spaCy component (imported by :mod:`tx_graph.components`, which imports spaCy)."""
     from spacy.language import Language
     from spacy.tokens import Doc, SpanGroup
 

@@ -19,7 +19,8 @@ def segmenter_comparison(
     """How each segmenter treats names: the share of gold mentions whose both edges fall
     on token boundaries (curated names with the user dictionary loaded, and names curation
     does not know), how many come out as exactly one token, and speed."""
-    from ..nlp import make_segmenter, normalise
+    from ..segment import make_segmenter
+    from ..text import normalise
 
     rows: list[dict[str, Any]] = []
     gold_docs = [d for d in documents if d.id in gold.docs]
@@ -44,7 +45,7 @@ def segmenter_comparison(
 def _segment_stats(
     name: str, seg: Any, gold: GoldSet, docs: Sequence[Document], lexicon: Any, load: float
 ) -> dict[str, Any]:
-    from ..nlp import segment
+    from ..segment import segment
 
     aligned: Counter[str] = Counter()  # curated / new → aligned mentions
     whole: Counter[str] = Counter()
@@ -90,7 +91,8 @@ def _pkuseg_row(gold: GoldSet | None = None, documents: Sequence[Document] = (),
     import os
     import tempfile
 
-    from ..nlp import make_segmenter, normalise, segment
+    from ..segment import make_segmenter, segment
+    from ..text import normalise
 
     work = Path(tempfile.mkdtemp(prefix="tx-pkuseg-"))
     jieba = make_segmenter("jieba", {normalise(n): "nz" for n in lexicon.names})
