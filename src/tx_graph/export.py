@@ -29,7 +29,7 @@ from .vocab import BASE, PREFIXES, doc_iri
 if TYPE_CHECKING:
     import networkx as nx
 
-    from .build import BuildInputs
+    from .rdf_common import BuildInputs
 
 __all__ = [
     "STAMP",
@@ -240,7 +240,7 @@ def entity_rows(store: ox.Store, graph: nx.MultiDiGraph | None = None) -> Iterab
 
 def build_mention_rows(inputs: BuildInputs) -> Iterator[tuple[Any, ...]]:
     """The rows of :func:`mention_rows` from the build's own mentions, in the same order."""
-    from .build import _sentence_index, _target_node, sentence_iri
+    from .rdf_common import _sentence_index, _target_node, sentence_iri
 
     docs = {d.id: d for d in inputs.documents}
     for m in sorted(inputs.mentions, key=lambda m: (doc_iri(m.doc_id), m.span.start, m.span.end)):
