@@ -68,8 +68,8 @@ def _code_digest() -> str:
     here = Path(__file__).parent
     h = hashlib.sha256()
     names = (
-        "nlp.py", "segment.py", "components.py", "relations.py", "gazetteer.py", "model.py", "text.py", "gloss.py",
-        "statistical.py",
+        "nlp.py", "segment.py", "components.py", "relations.py", "relations_common.py", "figures.py",
+        "gazetteer.py", "model.py", "text.py", "gloss.py", "statistical.py",
     )  # fmt: skip
     files = [here / n for n in names]
     # the discovery rules and their word lists (data files are rules too)

@@ -258,7 +258,7 @@ def extract_statements(
 
 
 def _section_time(doc: Document, offset: int) -> str | None:
-    from .relations import _section_year
+    from .relations_common import _section_year
 
     year = _section_year(doc, offset)
     return str(year) if year is not None else None
@@ -296,7 +296,7 @@ def _statement(s: _Sentence, kind: str, rule: str, roles: list[tuple[str, str]],
 
 def _planned(s: _Sentence, at: int) -> str | None:
     """planned when the clause or the document's part sets a task; achieved in a review."""
-    from .relations import _section_kind
+    from .relations_common import _section_kind
 
     c_start, c_end = s.clause(at)
     section = _section_kind(s.doc, s.start + at)
