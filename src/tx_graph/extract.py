@@ -41,7 +41,7 @@ class Extraction:
 
 def rejected_labels(curation_dir: Any) -> list[str]:
     """Labels curators rejected (kept in candidates.yaml, read without the review module's YAML edits)."""
-    from .review import read_rejected
+    from .review_queue import read_rejected
 
     return read_rejected(curation_dir / "candidates.yaml")
 
@@ -73,7 +73,7 @@ def extract(
     candidates = aggregate((p for a in analyses for p in a.proposals), documents, lexicon, mentions)
     emitted = {c.label for c in candidates if c.score >= min_score and c.kind == "entity"}
     facts = tuple(f for a in analyses for f in a.facts if _keeps(f, emitted, curation))
-    from .review import figure_key
+    from .review_queue import figure_key
 
     rejected_figures = {r for r in rejected_list if r.startswith("figure:")}
     figures = tuple(
