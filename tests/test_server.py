@@ -31,7 +31,8 @@ from tx_graph.errors import QueryError, StoreError
 from tx_graph.pipeline import BuildReport
 from tx_graph.push import push
 from tx_graph.query import run_query
-from tx_graph.server import OxigraphServer, bind_warning, free_port
+from tx_graph.serve import bind_warning
+from tx_graph.server import OxigraphServer, free_port
 from tx_graph.vocab import sparql_prefixes
 
 pytestmark = pytest.mark.slow

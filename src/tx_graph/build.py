@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from . import __version__
+from ._version import __version__
 from .rdf_common import (
     BATCH,
     DCTERMS,

@@ -30,54 +30,10 @@ from .errors import Errors, Problem
 from .fsio import atomic_write, die_with_parent
 from .gloss import analyse_glossed, gloss_view, is_glossed
 from .model import Analysis, Document, Fact, Figure, Mention, Proposal, Span
+from .versions import pipeline_version
 
 __all__ = ["AnalysisCache", "LexiconSlices", "analyse_cached", "key_of_text", "pipeline_version"]
 
-FORMAT = 2
-
-
-def pipeline_version(segmenter: str | None = None) -> str:
-    """Everything about the code that changes what a document's analysis contains."""
-    import importlib.metadata as md
-
-    from . import __version__
-    from .discover import DEFAULT_SEGMENTER, DISCOVER_VERSION, NLP_VERSION
-    from .statistical import model_version
-
-    segmenter = segmenter or DEFAULT_SEGMENTER
-    from .relations import RELATIONS_VERSION
-
-    try:
-        jieba = md.version("jieba")
-    except md.PackageNotFoundError:
-        jieba = "absent"
-    if segmenter == "rjieba":
-        try:
-            jieba += f"+rjieba {md.version('rjieba')}"
-        except md.PackageNotFoundError:
-            jieba += "+rjieba absent"
-    return (
-        f"tx-graph {__version__}|{NLP_VERSION}|{DISCOVER_VERSION}|{RELATIONS_VERSION}|jieba {jieba}|{segmenter}"
-        f"|cache {FORMAT}|code {_code_digest()}|model {model_version()}"
-    )
-
-
-def _code_digest() -> str:
-    """The rules are code: a changed rule must not be served from the cache even when
-    nobody remembered to bump a version string."""
-    here = Path(__file__).parent
-    h = hashlib.sha256()
-    names = (
-        "nlp.py", "segment.py", "components.py", "relations.py", "relations_common.py", "figures.py",
-        "gazetteer.py", "model.py", "text.py", "gloss.py", "statistical.py",
-    )  # fmt: skip
-    files = [here / n for n in names]
-    # the discovery rules and their word lists (data files are rules too)
-    files += sorted(p for p in (here / "discover").iterdir() if p.suffix in (".py", ".yaml"))
-    for path in files:
-        if path.is_file():
-            h.update(path.read_bytes())
-    return h.hexdigest()[:12]
 
 
 def key_of_text(text: str, version: str) -> str:

@@ -179,7 +179,7 @@ def _add_optional_commands(sub: argparse._SubParsersAction) -> None:
     """Commands whose modules register themselves (explore, serve, push, evaluate)."""
     from importlib import import_module
 
-    for name in ("explore", "server", "push", "evaluate", "review"):
+    for name in ("explore", "serve", "push", "evaluate", "review"):
         try:
             module = import_module(f"tx_graph.{name}")
         except ModuleNotFoundError as exc:

@@ -106,9 +106,9 @@ class _PipelinePlugin(WorkerPlugin):
         self._nlp = None
 
     def analyse(self, document: Document) -> Analysis:
-        from .cache import pipeline_version
         from .gloss import analyse_glossed
         from .nlp import analyse, build_nlp
+        from .versions import pipeline_version
 
         # one document at a time per worker process: spaCy pipelines are not made to be
         # shared between threads, and extraction is pure Python, so threads would not help

@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from .errors import StoreError, TxGraphError
 from .httpauth import Credentials
-from .server import check_store, is_loopback, store_path
+from .serve import store_path
+from .server import check_store, is_loopback
 
 if TYPE_CHECKING:
     import pyoxigraph as ox

@@ -131,7 +131,7 @@ def _code_digest() -> str:
 def _fingerprint(data: ExplorerData, code: str) -> str:
     """Everything a page depends on: the graph data as read, the explorer's code (see
     :func:`_code_digest`) and the tx-graph version."""
-    from .. import __version__
+    from .._version import __version__
     from .memo import digest
 
     return digest(
@@ -242,7 +242,7 @@ def _write_site(
     pages while this one lays out the overview and writes the index pages and the search
     index, then joins in; the forked process reports the files it wrote and the layouts
     it computed (for the memo) through a pipe."""
-    from .. import __version__
+    from .._version import __version__
     from .overview import overview_payload
     from .pages import Site
 
