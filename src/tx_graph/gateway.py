@@ -37,7 +37,7 @@ from typing import Any
 
 from .errors import QueryError, StoreError
 from .query import check_query
-from .server import DEFAULT_HOST, DEFAULT_TIMEOUT, OxigraphServer, base_url, free_port
+from .server import DEFAULT_HOST, DEFAULT_TIMEOUT, EndpointUrls, OxigraphServer, free_port
 
 __all__ = ["GRACE", "MAX_BODY", "Gateway"]
 
@@ -49,7 +49,7 @@ _HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate", "prox
 _CANCELLED = b"operation has been cancelled"
 
 
-class Gateway:
+class Gateway(EndpointUrls):
     """Oxigraph behind the guard, with a supervisor. Use as a context manager, or call
     :meth:`start` and :meth:`stop`; :attr:`restarts` counts Oxigraph's restarts."""
 
@@ -88,22 +88,6 @@ class Gateway:
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         self._threads: list[threading.Thread] = []
-
-    @property
-    def url(self) -> str:
-        return base_url(self.host, self.port)
-
-    @property
-    def query_url(self) -> str:
-        return self.url + "/query"
-
-    @property
-    def update_url(self) -> str:
-        return self.url + "/update"
-
-    @property
-    def store_url(self) -> str:
-        return self.url + "/store"
 
     def start(self) -> Gateway:
         self.server.start()

@@ -134,7 +134,33 @@ _WORDS_FORMAT = 3  # bump when the cached automaton's layout changes
 _DICT_AUTOMATA: dict[str, Any] = {}
 
 
-class DictSegmenter:
+class _CuratedNamesFirst:
+    """Curated names matched first, longest wins (an Aho-Corasick automaton built by each
+    segmenter's ``add_words``); the stretches between them cut by the segmenter's own
+    ``_cut``. Shared by the dictionary segmenters so a curated name is always one token."""
+
+    _names: Any
+
+    def tokens(self, norm: str) -> list[SegToken]:
+        """Tokens of the normalised text (offsets are the same in the original)."""
+        out: list[SegToken] = []
+        pos = 0
+        if self._names is not None:
+            for end, (length, tag, freq) in self._names.iter_long(norm):
+                start = end - length + 1
+                if start > pos:
+                    self._cut(norm, pos, start, out)
+                out.append(SegToken(start, end + 1, tag, freq))
+                pos = end + 1
+        if pos < len(norm):
+            self._cut(norm, pos, len(norm), out)
+        return out
+
+    def _cut(self, norm: str, a: int, b: int, out: list[SegToken]) -> None:
+        raise NotImplementedError
+
+
+class DictSegmenter(_CuratedNamesFirst):
     """Backward maximum matching over jieba's own dictionary, at C speed.
 
     Curated names are matched first (leftmost-longest, the gazetteer's rule), so a name is
@@ -169,21 +195,6 @@ class DictSegmenter:
         if self.user_words:
             names.make_automaton()
             self._names = names
-
-    def tokens(self, norm: str) -> list[SegToken]:
-        """Tokens of the normalised text (offsets are the same in the original)."""
-        out: list[SegToken] = []
-        pos = 0
-        if self._names is not None:
-            for end, (length, tag, freq) in self._names.iter_long(norm):
-                start = end - length + 1
-                if start > pos:
-                    self._cut(norm, pos, start, out)
-                out.append(SegToken(start, end + 1, tag, freq))
-                pos = end + 1
-        if pos < len(norm):
-            self._cut(norm, pos, len(norm), out)
-        return out
 
     def _cut(self, norm: str, a: int, b: int, out: list[SegToken]) -> None:
         # the hot loop of extraction. Backward maximum matching: the automaton holds the
@@ -363,7 +374,7 @@ _FREQS: dict[str, dict[str, int]] = {}
 _RJIEBA: list[Any] = []
 
 
-class RJiebaSegmenter:
+class RJiebaSegmenter(_CuratedNamesFirst):
     """jieba's algorithm compiled (``rjieba``, jieba-rs): the same dictionary, DAG, HMM for
     unknown words and POS tags as ``jieba.posseg``, ~20× faster.
 
@@ -405,21 +416,6 @@ class RJiebaSegmenter:
         if self.user_words:
             names.make_automaton()
             self._names = names
-
-    def tokens(self, norm: str) -> list[SegToken]:
-        """Tokens of the normalised text (offsets are the same in the original)."""
-        out: list[SegToken] = []
-        pos = 0
-        if self._names is not None:
-            for end, (length, tag, freq) in self._names.iter_long(norm):
-                start = end - length + 1
-                if start > pos:
-                    self._cut(norm, pos, start, out)
-                out.append(SegToken(start, end + 1, tag, freq))
-                pos = end + 1
-        if pos < len(norm):
-            self._cut(norm, pos, len(norm), out)
-        return out
 
     def _cut(self, norm: str, a: int, b: int, out: list[SegToken]) -> None:
         # the hot loop of extraction: tuples are made without SegToken's keyword-handling

@@ -38,6 +38,7 @@ from .errors import StoreError
 __all__ = [
     "DEFAULT_PORT",
     "DEFAULT_TIMEOUT",
+    "EndpointUrls",
     "OxigraphServer",
     "base_url",
     "check_store",
@@ -94,8 +95,32 @@ def is_loopback(host: str) -> bool:
 # ------------------------------------------------------------------ the server
 
 
+class EndpointUrls:
+    """The addresses of a SPARQL endpoint at ``host:port``, laid out as Oxigraph serves them
+    (the gateway in front of it keeps the same paths)."""
+
+    host: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        return base_url(self.host, self.port)
+
+    @property
+    def query_url(self) -> str:
+        return self.url + "/query"
+
+    @property
+    def update_url(self) -> str:
+        return self.url + "/update"
+
+    @property
+    def store_url(self) -> str:
+        return self.url + "/store"
+
+
 @dataclass
-class OxigraphServer:
+class OxigraphServer(EndpointUrls):
     """One ``oxigraph serve``/``serve-read-only`` process.
 
     ``location=None`` is an in-memory read-write server (a scratch target for ``push``).
@@ -114,22 +139,6 @@ class OxigraphServer:
     process: subprocess.Popen[str] | None = field(default=None, init=False, repr=False)
     _output: deque[str] = field(default_factory=lambda: deque(maxlen=50), init=False, repr=False)
     _pump_thread: threading.Thread | None = field(default=None, init=False, repr=False)
-
-    @property
-    def url(self) -> str:
-        return base_url(self.host, self.port)
-
-    @property
-    def query_url(self) -> str:
-        return self.url + "/query"
-
-    @property
-    def update_url(self) -> str:
-        return self.url + "/update"
-
-    @property
-    def store_url(self) -> str:
-        return self.url + "/store"
 
     def command(self) -> list[str]:
         if self.read_only and self.location is None:
