@@ -372,3 +372,19 @@ def test_kill_during_queue_write_keeps_curators_file(project: Paths) -> None:
     assert [r["label"] for r in queue(project)["rejected"]] == ["桐贸贷"]
     aliases = load_curation(project.curation).entities["waimao"].aliases
     assert aliases.count("外贸联办") == 1
+
+
+def test_queue_alias_bomb_is_refused_and_not_rewritten(project: Paths, capsys: pytest.CaptureFixture[str]) -> None:
+    """Regression: the queue was read with plain ``yaml.safe_load``, so an alias bomb in
+    candidates.yaml was expanded; it is now bounded like curation and reported at the alias."""
+    path = project.curation / "candidates.yaml"
+    levels = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    bomb = "\n".join(levels) + "\n"
+    path.write_text(path.read_text(encoding="utf-8") + bomb, encoding="utf-8")
+    before = path.read_bytes()
+    capsys.readouterr()
+    assert main(["--root", str(project.root), "candidates"]) == 1
+    err = capsys.readouterr().err
+    assert "curation/candidates.yaml:" in err and "alias bomb" in err
+    assert path.read_bytes() == before

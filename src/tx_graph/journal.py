@@ -50,6 +50,7 @@ def parse_yaml(path: Path, rel: str, what: str) -> Any:
     """``path``'s YAML, or :class:`CurationError` naming ``rel:line:column``. Used for files
     tx-graph rewrites (the queue, the journal): one that does not parse is never rewritten."""
     from .curation import YAML_HINTS
+    from .yamlload import BoundedLoader
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -57,7 +58,8 @@ def parse_yaml(path: Path, rel: str, what: str) -> Any:
         problem = Problem(rel, None, None, "E001", f"cannot read {what}: not UTF-8 ({exc.reason})")
         raise CurationError([problem]) from exc
     try:
-        return yaml.safe_load(text)
+        # bounded like curation: an alias bomb in the queue is a syntax error at the alias
+        return yaml.load(text, Loader=BoundedLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         reason = " ".join(x for x in (exc.context, exc.problem) if x)

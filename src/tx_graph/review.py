@@ -47,6 +47,7 @@ from .review_queue import (
     write_candidates,
     yaml_scalar,
 )
+from .yamlload import BoundedLoader
 
 __all__ = [
     "ACCEPTED_FILE",
@@ -115,7 +116,7 @@ class Decisions:
 def _positions(path: Path) -> dict[str, list[dict[str, tuple[int, int]]]]:
     """Per section, per item: where each key's value is (1-based line, column); "" is the item."""
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=BoundedLoader)
     except (OSError, yaml.YAMLError):
         return {}
     out: dict[str, list[dict[str, tuple[int, int]]]] = {}
