@@ -35,6 +35,7 @@ from .curation_fields import (
     _did_you_mean,
     _geo,
     _mapping,
+    _new_id,
     _Raw,
     _rel,
     _resolver,
@@ -180,15 +181,8 @@ def _entities(items: list[tuple[_Raw, str]], col: _Collector) -> list[_Pending]:
         etype, type_node = _scalar(raw, "type", col, required=True, what=what)
         label, _ = _scalar(raw, "label", col, required=True, what=what)
         ok = True
-        if ident is not None and id_node is not None:
-            if not SLUG.match(ident):
-                col.add(raw.path, id_node, "E007", value=ident)
-                ok = False
-            elif ident in seen:
-                col.add(raw.path, id_node, "E008", value=ident, first=seen[ident])
-                ok = False
-            else:
-                seen[ident] = _source(raw.path, id_node)
+        if ident is not None and id_node is not None and not _new_id(raw, ident, id_node, seen, col):
+            ok = False
         if etype is not None and type_node is not None and etype not in ENTITY_TYPES:
             col.add(
                 raw.path, type_node, "E006", value=etype, valid=valid_types, hint=_did_you_mean(etype, ENTITY_TYPES)
@@ -314,13 +308,8 @@ def _terms(
         label, label_node = _scalar(raw, "label", col, required=True, what="a term")
         if ident is None or label is None or id_node is None:
             continue
-        if not SLUG.match(ident):
-            col.add(raw.path, id_node, "E007", value=ident)
+        if not _new_id(raw, ident, id_node, seen, col):
             continue
-        if ident in seen:
-            col.add(raw.path, id_node, "E008", value=ident, first=seen[ident])
-            continue
-        seen[ident] = _source(raw.path, id_node)
         aliases = tuple(dict.fromkeys(a for a, _ in _scalar_list(raw, "aliases", col) if a != label))
         for name in (label, *aliases):
             if name in headwords and headwords[name] != ident:
@@ -361,13 +350,8 @@ def _indicators(items: list[tuple[_Raw, str]], col: _Collector) -> list[Indicato
         label, _ = _scalar(raw, "label", col, required=True, what="an indicator")
         if ident is None or label is None or id_node is None:
             continue
-        if not SLUG.match(ident):
-            col.add(raw.path, id_node, "E007", value=ident)
+        if not _new_id(raw, ident, id_node, seen, col):
             continue
-        if ident in seen:
-            col.add(raw.path, id_node, "E008", value=ident, first=seen[ident])
-            continue
-        seen[ident] = _source(raw.path, id_node)
         out.append(Indicator(ident, label, _source(raw.path, raw.node), stem, _scalar(raw, "en", col)[0]))
     return out
 

@@ -15,8 +15,18 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .curation_fields import SLUG, UNITS, _Collector, _did_you_mean, _Raw, _resolver, _scalar, _scalar_list, _source
-from .model import STATEMENT_KINDS, STATEMENT_ROLES, Entity, Statement, Term
+from .curation_fields import (
+    UNITS,
+    _Collector,
+    _did_you_mean,
+    _new_id,
+    _Raw,
+    _resolver,
+    _scalar,
+    _scalar_list,
+    _source,
+)
+from .model import STATEMENT_KINDS, STATEMENT_ROLES, Entity, Source, Statement, Term
 
 __all__ = ["EVENT_KINDS", "FACT_KEYS", "QUALIFIERS", "STAGES", "load_facts", "summary"]
 
@@ -109,7 +119,7 @@ def load_facts(
             names.setdefault(name, [ref])
     resolve = _resolver(names, types, col)
     out: list[Statement] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, Source] = {}
     for raw, stem in items:
         what = "a fact"
         kind, kind_node = _scalar(raw, "kind", col, required=True, what=what)
@@ -120,15 +130,8 @@ def load_facts(
                     hint=_did_you_mean(kind, STATEMENT_KINDS))  # fmt: skip
             ok = False
         ident, id_node = _scalar(raw, "id", col)
-        if ident is not None and id_node is not None:
-            if not SLUG.match(ident):
-                col.add(raw.path, id_node, "E007", value=ident)
-                ok = False
-            elif ident in seen:
-                col.add(raw.path, id_node, "E008", value=ident, first=seen[ident])
-                ok = False
-            else:
-                seen[ident] = str(_source(raw.path, id_node))
+        if ident is not None and id_node is not None and not _new_id(raw, ident, id_node, seen, col):
+            ok = False
         roles: list[tuple[str, str]] = []
         for role in STATEMENT_ROLES:
             for name, node in _scalar_list(raw, role, col):

@@ -135,6 +135,19 @@ def _source(path: str, node: Node) -> Source:
     return Source(path, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+def _new_id(raw: _Raw, ident: str, id_node: Node, seen: dict[str, Source], col: _Collector) -> bool:
+    """``ident`` is a slug not defined before in this section (then it is remembered);
+    otherwise E007 / E008 at the id. Entities, terms, indicators and facts all check ids so."""
+    if not SLUG.match(ident):
+        col.add(raw.path, id_node, "E007", value=ident)
+        return False
+    if ident in seen:
+        col.add(raw.path, id_node, "E008", value=ident, first=seen[ident])
+        return False
+    seen[ident] = _source(raw.path, id_node)
+    return True
+
+
 def _describe(node: Node) -> str:
     if isinstance(node, MappingNode):
         return "a mapping"

@@ -140,6 +140,23 @@ class _CuratedNamesFirst:
     ``_cut``. Shared by the dictionary segmenters so a curated name is always one token."""
 
     _names: Any
+    _ahocorasick: Any
+    user_words: dict[str, str]
+
+    def add_words(self, words: Mapping[str, str]) -> None:
+        for word, tag in words.items():
+            if len(word) >= 2 and word not in self.user_words:
+                self.user_words[word] = tag
+        names = self._ahocorasick.Automaton()
+        for word, tag in self.user_words.items():
+            names.add_word(word, (len(word), tag, self._name_freq(word)))
+        if self.user_words:
+            names.make_automaton()
+            self._names = names
+
+    def _name_freq(self, word: str) -> int:
+        """The frequency a curated name carries into discovery's confidence."""
+        raise NotImplementedError
 
     def tokens(self, norm: str) -> list[SegToken]:
         """Tokens of the normalised text (offsets are the same in the original)."""
@@ -184,17 +201,9 @@ class DictSegmenter(_CuratedNamesFirst):
         if user_words:
             self.add_words(user_words)
 
-    def add_words(self, words: Mapping[str, str]) -> None:
-        for word, tag in words.items():
-            if len(word) >= 2 and word not in self.user_words:
-                self.user_words[word] = tag
-        names = self._ahocorasick.Automaton()
-        for word, tag in self.user_words.items():
-            known = self.words.get(word[::-1], None)
-            names.add_word(word, (len(word), tag, known[2] if known else 1))
-        if self.user_words:
-            names.make_automaton()
-            self._names = names
+    def _name_freq(self, word: str) -> int:
+        known = self.words.get(word[::-1], None)
+        return int(known[2]) if known else 1
 
     def _cut(self, norm: str, a: int, b: int, out: list[SegToken]) -> None:
         # the hot loop of extraction. Backward maximum matching: the automaton holds the
@@ -406,16 +415,8 @@ class RJiebaSegmenter(_CuratedNamesFirst):
         if user_words:
             self.add_words(user_words)
 
-    def add_words(self, words: Mapping[str, str]) -> None:
-        for word, tag in words.items():
-            if len(word) >= 2 and word not in self.user_words:
-                self.user_words[word] = tag
-        names = self._ahocorasick.Automaton()
-        for word, tag in self.user_words.items():
-            names.add_word(word, (len(word), tag, max(self.freq(word), int(self._jieba.suggest_freq(word)))))
-        if self.user_words:
-            names.make_automaton()
-            self._names = names
+    def _name_freq(self, word: str) -> int:
+        return max(self.freq(word), int(self._jieba.suggest_freq(word)))
 
     def _cut(self, norm: str, a: int, b: int, out: list[SegToken]) -> None:
         # the hot loop of extraction: tuples are made without SegToken's keyword-handling
