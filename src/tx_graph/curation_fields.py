@@ -24,7 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Errors, Problem
 from .model import Source
-from .yamlload import BoundedLoader
+from .yamlload import compose as compose_yaml
 
 __all__ = ["SLUG", "UNITS", "YAML_HINTS"]
 
@@ -176,7 +176,7 @@ def _compose(path: Path, rel: str, col: _Collector) -> Node | None:
         col.problems.append(Problem(rel, None, None, "E001", Errors.E001.format(reason=exc.strerror)))
         return None
     try:
-        return yaml.compose(text, Loader=BoundedLoader)
+        return compose_yaml(text)
     except RecursionError:
         col.problems.append(Problem(rel, None, None, "E002", Errors.E002.format(
             reason="the document nests too deep to read (expected a few levels: lists of mappings)")))

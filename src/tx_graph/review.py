@@ -47,7 +47,7 @@ from .review_queue import (
     write_candidates,
     yaml_scalar,
 )
-from .yamlload import BoundedLoader
+from .yamlload import compose as compose_yaml
 
 __all__ = [
     "ACCEPTED_FILE",
@@ -116,7 +116,7 @@ class Decisions:
 def _positions(path: Path) -> dict[str, list[dict[str, tuple[int, int]]]]:
     """Per section, per item: where each key's value is (1-based line, column); "" is the item."""
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=BoundedLoader)
+        root = compose_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return {}
     out: dict[str, list[dict[str, tuple[int, int]]]] = {}

@@ -23,10 +23,28 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-__all__ = ["MAX_ALIAS_NODES", "BoundedLoader"]
+__all__ = ["MAX_ALIAS_NODES", "BoundedLoader", "compose"]
 
 # A curation file uses a handful of aliases, if any
 MAX_ALIAS_NODES = 100_000
+
+
+def compose(text: str) -> Node | None:
+    """The node tree of ``text``, as ``yaml.compose(text, Loader=BoundedLoader)`` gives it.
+
+    Files without aliases (all of a usual curation) are composed by libyaml when PyYAML
+    has it: the pure-Python composer was the largest part of loading the curation. A file
+    with an alias, and any error, go through :class:`BoundedLoader`, so aliases are
+    bounded and every message (and its line and column) is the one it always was.
+    """
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            if not any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=fast)):
+                return yaml.compose(text, Loader=fast)
+        except yaml.YAMLError:
+            pass  # reported below, by the loader every message comes from
+    return yaml.compose(text, Loader=BoundedLoader)
 
 
 class BoundedLoader(yaml.SafeLoader):
