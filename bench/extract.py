@@ -130,10 +130,17 @@ def run(runs: int, repeat: int, curation: Path | None, segmenters: Sequence[str]
     cases["reference: Aho-Corasick pass over the gazetteer names"] = _measure(bare_aho_corasick, chars, runs)
     cases["context: jieba with POS tags (jieba.posseg)"] = _measure(jieba_pos, chars, max(3, runs // 2))
     cases["tx-graph: gazetteer stage (Gazetteer.find_all → mentions)"] = _measure(tx_gazetteer, chars, runs)
+    encoder = _model_encoder_alone(texts, repeat)
+    if encoder is not None:
+        cases["reference: the default model's encoder alone (LAC on onnxruntime, no decoding)"] = _measure(
+            encoder, chars, max(3, runs // 2))
     cases.update(_nlp_cases(cur, documents, glossary, repeat, chars, runs, segmenters))
     alternated = _alternated(cur, documents, glossary, plain_jieba, chars, runs)
     if alternated:
         result["alternated"] = alternated
+    rules_only = _alternated(cur, documents, glossary, plain_jieba, chars, runs, model="none")
+    if rules_only:
+        result["alternated_rules_only"] = rules_only
     reference = cases["reference: plain jieba segmentation (jieba.lcut)"]["median_s"]
     for case in cases.values():
         if "median_s" in case:
@@ -141,17 +148,52 @@ def run(runs: int, repeat: int, curation: Path | None, segmenters: Sequence[str]
     return result
 
 
+def _model_encoder_alone(texts: Sequence[str], repeat: int) -> Callable[[], None] | None:
+    """The least the default model can cost: its encoder over every sentence, sentences
+    of one length batched as the tagger batches them, no decoding and no spans."""
+    try:
+        import numpy as np
+
+        from tx_graph.statistical import _pieces, tagger
+    except ImportError:
+        return None
+    lac: Any = tagger("lac")
+    batches = []
+    for text in texts:
+        by_length: dict[int, list[list[int]]] = {}
+        for _, piece in _pieces(text):
+            by_length.setdefault(len(piece), []).append([lac._vocab.get(lac._q2b.get(c, c), lac._oov) for c in piece])
+        batches += [np.array(rows, dtype=np.int64) for rows in by_length.values()]
+
+    def encoder() -> None:
+        for _ in range(repeat):
+            for ids in batches:
+                lac._session.run(None, {"token_ids": ids, "length": np.full(len(ids), ids.shape[1])})
+
+    return encoder
+
+
 def _alternated(cur: Any, documents: Sequence[Any], glossary: Any, plain_jieba: Callable[[], None],
-                chars: int, runs: int) -> dict[str, Any] | None:
-    """Plain jieba and the full extraction with the default settings, run for run in
-    turn: the ratio of each pair, and their median."""
+                chars: int, runs: int, model: str | None = None) -> dict[str, Any] | None:
+    """Plain jieba and the full extraction with the default settings (or with ``model``
+    instead of the default model), run for run in turn: the ratio of each pair, and
+    their median."""
     try:
         from tx_graph import discover, nlp
     except ImportError:
         return None
     lexicon = discover.Lexicon.from_curation(cur, glossary.gazetteer_targets)
     segmenter = discover.DEFAULT_SEGMENTER
-    pipeline = nlp.build_nlp(lexicon, segmenter=segmenter)
+    saved = os.environ.get("TX_GRAPH_MODEL")
+    if model is not None:
+        os.environ["TX_GRAPH_MODEL"] = model
+    try:
+        pipeline = nlp.build_nlp(lexicon, segmenter=segmenter)
+    finally:
+        if saved is None:
+            os.environ.pop("TX_GRAPH_MODEL", None)
+        else:
+            os.environ["TX_GRAPH_MODEL"] = saved
     repeat = chars // max(sum(len(d.text) for d in documents), 1)
 
     def extraction() -> None:
@@ -171,6 +213,7 @@ def _alternated(cur: Any, documents: Sequence[Any], glossary: Any, plain_jieba: 
     ratios = [a / b for a, b in pairs]
     return {
         "segmenter": segmenter,
+        "model": model or os.environ.get("TX_GRAPH_MODEL", "default"),
         "plain_jieba_s": [a for a, _ in pairs],
         "extraction_s": [b for _, b in pairs],
         "ratios": ratios,
@@ -268,6 +311,10 @@ def main(argv: list[str] | None = None) -> None:
     if "alternated" in result:
         alt = result["alternated"]
         print(f"alternated, default ({alt['segmenter']}) vs plain jieba: ×{alt['median_ratio']:.2f} "
+              f"(pairs: {', '.join(f'{r:.2f}' for r in alt['ratios'])})")
+    if "alternated_rules_only" in result:
+        alt = result["alternated_rules_only"]
+        print(f"alternated, rules only ({alt['segmenter']}, no model) vs plain jieba: ×{alt['median_ratio']:.2f} "
               f"(pairs: {', '.join(f'{r:.2f}' for r in alt['ratios'])})")
 
 
