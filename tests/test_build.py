@@ -317,3 +317,21 @@ def test_statistics_match_the_mentions(built: tuple[Paths, BuildReport]) -> None
     assert {(str(d.value), int(m.value)) for d, m, _, _, _ in docs if int(m.value)} == {
         (str(d.value), int(n.value)) for d, n in per_doc
     }
+
+
+def test_target_and_actual_pairs_are_the_pairs_the_observations_give(built: tuple[Paths, BuildReport]) -> None:
+    """tx:targetAndActualIn (graph statistics) lists exactly the (indicator, place) pairs
+    that grouping every observation by its kinds finds."""
+    from tx_graph.query import run_query
+    from tx_graph.store import open_store
+
+    store = open_store(built[0].store)
+    grouped = run_query(
+        store,
+        """SELECT ?ind ?a WHERE { ?o tx:indicator ?ind ; sdmx-dimension:refArea ?a ; tx:figureKind ?k }
+           GROUP BY ?ind ?a HAVING (COUNT(DISTINCT ?k) > 1)""",
+    ).rows
+    stored = run_query(store, "SELECT ?ind ?a WHERE { GRAPH txg:statistics { ?ind tx:targetAndActualIn ?a } }").rows
+    as_pairs = lambda rows: {(str(i.value), str(a.value)) for i, a in rows}  # noqa: E731
+    assert as_pairs(stored) == as_pairs(grouped) and len(stored) >= 10
+    assert (BASE + "id/indicator/gdp-growth", BASE + "id/place/tongxiang") in as_pairs(stored)

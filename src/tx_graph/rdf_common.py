@@ -222,3 +222,9 @@ def _sentence_index(doc: Document, offset: int) -> int | None:
 def _decimal_text(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return text
+
+
+def graphed_figure(fig: Figure, curation: Curation) -> bool:
+    """An extracted figure becomes an observation when its place and indicator are curated
+    and it lies in a sentence (the statistics graph counts the same ones)."""
+    return fig.area in curation.entities and fig.indicator in curation.indicators and fig.sentence >= 0

@@ -30,9 +30,10 @@ from .rdf_common import (
     _typed,
     _zh,
     entity_node,
+    graphed_figure,
     sentence_iri,
 )
-from .vocab import BASE, doc_iri, graph_iri, year_iri
+from .vocab import BASE, doc_iri, entity_iri, graph_iri, year_iri
 
 KIND_CLASS = {"work-report": TX.WorkReport, "work-plan": TX.WorkPlan, "news": TX.NewsArticle}
 
@@ -123,7 +124,10 @@ def _statistics(out: _Quads, inputs: BuildInputs, years: set[int]) -> None:
     (docs/vocabulary.md): per mentioned entity (or glossary concept) its identifying
     mentions, the documents they are in and one ``tx:mentionedIn`` per such document; per
     document its identifying mentions, sentences and glossary definitions; per mentioned
-    entity the years (``tx:mentionedInYear``) of the documents it is mentioned in."""
+    entity the years (``tx:mentionedInYear``) of the documents it is mentioned in; per
+    indicator the places it has figures of both kinds for (``tx:targetAndActualIn``: the
+    plan-against-actual report starts from these few pairs instead of grouping every
+    observation)."""
     out.graph = _n(graph_iri("statistics"))
     mentions: dict[str, set[tuple[str, int, int]]] = defaultdict(set)
     in_docs: dict[str, set[str]] = defaultdict(set)
@@ -144,8 +148,24 @@ def _statistics(out: _Quads, inputs: BuildInputs, years: set[int]) -> None:
         for year in sorted({doc_year[d] for d in in_docs[body] if d in doc_year}):
             years.add(year)
             out.add(node, TX.mentionedInYear, _n(year_iri(year)))
+    for indicator, area in _target_and_actual_pairs(inputs):
+        out.add(_n(indicator), TX.targetAndActualIn, _n(area))
     for doc in inputs.documents:
         node = _n(doc_iri(doc.id))
         out.add(node, TX.mentionCount, _int(len(per_doc.get(doc.id, ()))))
         out.add(node, TX.sentenceCount, _int(len(doc.sentences)))
         out.add(node, TX.definitionCount, _int(len(doc.glossary)))
+
+
+def _target_and_actual_pairs(inputs: BuildInputs) -> list[tuple[str, str]]:
+    """(indicator IRI, place IRI) of every indicator with both a target and an actual
+    figure for that place, among the observations the graph states (curated, and extracted
+    ones that become observations)."""
+    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
+    curation = inputs.curation
+    stated = [(o.observation.indicator, o.observation.area, o.observation.kind) for o in inputs.observations]
+    stated += [(f.indicator, f.area, f.kind) for f in inputs.figures if graphed_figure(f, curation)]
+    for indicator, area, kind in stated:
+        place = entity_node(curation.entities[area]).value
+        kinds[(entity_iri("indicator", indicator), place)].add("actual" if kind == "actual" else "target")
+    return sorted(pair for pair, seen in kinds.items() if len(seen) > 1)

@@ -34,6 +34,7 @@ from .rdf_common import (
     _typed,
     _zh,
     entity_node,
+    graphed_figure,
     sentence_iri,
 )
 from .vocab import BASE, UNIT, doc_iri, entity_iri, graph_iri, year_iri
@@ -151,7 +152,7 @@ def _extraction(out: _Quads, inputs: BuildInputs, run: NamedNode, years: set[int
 
     dataset = _n(f"{BASE}id/dataset/indicators")
     for fig in inputs.figures:
-        if fig.area not in curation.entities or fig.indicator not in curation.indicators or fig.sentence < 0:
+        if not graphed_figure(fig, curation):
             continue
         out.graph = sentence_graph(fig.doc_id, fig.sentence, fig.rule)
         graphs[out.graph] = (fig.rule, fig.doc_id, fig.sentence)
@@ -182,3 +183,4 @@ def _extraction(out: _Quads, inputs: BuildInputs, run: NamedNode, years: set[int
         out.add(g, PROV.wasGeneratedBy, run)
         out.add(g, PROV.wasDerivedFrom, _n(sentence_iri(doc_id, sentence)))
         out.add(g, TX.rule, Literal(rule))
+

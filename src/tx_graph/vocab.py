@@ -123,6 +123,7 @@ class TX(DefinedNamespace):
     sentenceCount: URIRef
     definitionCount: URIRef
     mentionedIn: URIRef
+    targetAndActualIn: URIRef
     mentionedInYear: URIRef
     rule: URIRef
     score: URIRef
