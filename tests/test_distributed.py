@@ -185,6 +185,33 @@ def test_losing_every_worker_fails_clearly_and_keeps_the_previous_build(
     assert digests(paths.exports) == before
 
 
+def test_a_distributed_build_killed_mid_run_leaves_the_previous_build_usable(
+    project: Path, local: tuple[Paths, list[str], int], cluster: LocalCluster
+) -> None:
+    """SIGKILL while the cluster is analysing (some documents back, others not): the
+    previous store and exports stay as they were, and the next build goes through."""
+    paths, reference, _ = local
+    before = digests(paths.exports)
+    cold(project)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "TX_GRAPH_KILL_AT": "distributed.running"}
+    killed = subprocess.run(
+        [sys.executable, "-m", "tx_graph.cli", "--root", str(project), "build", "--exports", str(paths.exports),
+         "--no-explore", "--scheduler", cluster.scheduler_address],
+        env=env, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert "analysing" in killed.stderr + killed.stdout  # it was killed on the cluster, not before
+    # the lock file still names the dead build (the lock itself died with it): not an export
+    after = digests(paths.exports)
+    assert {k: v for k, v in after.items() if k != ".build.lock"} == {
+        k: v for k, v in before.items() if k != ".build.lock"} and len(after) > 10
+    assert nquads(paths.store) == reference
+    cold(project)
+    code = main(["--root", str(project), "build", "--exports", str(paths.exports), "--no-explore",
+                 "--scheduler", cluster.scheduler_address])
+    assert code == 0 and nquads(paths.store) == reference
+
+
 def test_no_worker_at_all_fails_clearly(project: Path, tmp_path: Path) -> None:
     with LocalCluster(n_workers=0, processes=True, dashboard_address=":0") as empty:
         cold(project)
