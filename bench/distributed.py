@@ -73,6 +73,12 @@ def worker(mode: str, corpus: Path, root: Path, exports: Path) -> None:
     print(json.dumps(info))
 
 
+def result_name(size: int) -> str:
+    """bench/results/distributed.json for the default 1,000 documents; other sizes keep
+    their own file (distributed-10000.json), so one size never overwrites another."""
+    return "distributed" if size == 1000 else f"distributed-{size}"
+
+
 def run(size: int, runs: int, modes: list[str], curation: Path | None, seed: int, command: str) -> dict[str, Any]:
     result: dict[str, Any] = {"size": size, "seed": seed, "runs": runs, "command": command, "modes": {},
                               "code": code_fingerprint()}
@@ -102,14 +108,14 @@ def run(size: int, runs: int, modes: list[str], curation: Path | None, seed: int
                 print(f"run {i + 1} {mode}: {child.seconds:.1f} s"
                       + (f" (nlp {info['timings'].get('nlp', 0):.1f} s)" if "timings" in info else " FAILED"),
                       flush=True)
-                write_result("distributed", result)
+                write_result(result_name(size), result)
         digests = {r["nquads_sha256"] for m in result["modes"].values() for r in m["runs"] if "nquads_sha256" in r}
         result["identical"] = len(digests) == 1
         base = result["modes"].get("dask-1", {}).get("median_s")
         if base:
             result["speedup_vs_dask_1"] = {m: base / e["median_s"] for m, e in result["modes"].items()
                                            if e.get("median_s")}
-        write_result("distributed", result)
+        write_result(result_name(size), result)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return result
