@@ -43,6 +43,8 @@ RUN_TIMES = ("http://www.w3.org/ns/prov#startedAtTime", "http://www.w3.org/ns/pr
 
 def worker(mode: str, corpus: Path, root: Path, exports: Path) -> None:
     """In the child: one build in ``mode``, then one JSON line on stdout."""
+    import resource
+
     import pyoxigraph as ox
 
     from tx_graph.config import Paths
@@ -50,6 +52,7 @@ def worker(mode: str, corpus: Path, root: Path, exports: Path) -> None:
 
     info: dict[str, Any] = {"mode": mode}
     paths = Paths.at(root, corpus=corpus, exports=exports)
+    build_started = time.perf_counter()
     if mode.startswith("local"):
         if mode == "local-1":
             os.environ["TX_GRAPH_WORKERS"] = "1"
@@ -64,6 +67,10 @@ def worker(mode: str, corpus: Path, root: Path, exports: Path) -> None:
                           dashboard_address=":0") as cluster:
             info["cluster_start_s"] = time.perf_counter() - started
             report = build(paths, exports=True, scheduler=Cluster(cluster.scheduler_address))
+    # the build's own time and peak memory, before the digest below (sorting every N-Quads
+    # line in memory) adds minutes and gigabytes of its own to the child's totals
+    info["build_s"] = time.perf_counter() - build_started
+    info["build_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     store = ox.Store.read_only(str(paths.store))
     lines = sorted(str(q) for q in store if q.predicate.value not in RUN_TIMES)
     info.update(
