@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -71,13 +72,32 @@ def worker(mode: str, corpus: Path, root: Path, exports: Path) -> None:
     # line in memory) adds minutes and gigabytes of its own to the child's totals
     info["build_s"] = time.perf_counter() - build_started
     info["build_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    store = ox.Store.read_only(str(paths.store))
-    lines = sorted(str(q) for q in store if q.predicate.value not in RUN_TIMES)
     info.update(
         documents=report.documents, mentions=report.mentions, quads=report.quads, timings=report.timings,
-        nquads_sha256=hashlib.sha256("\n".join(lines).encode()).hexdigest(),
+        nquads_sha256=_sorted_nquads_digest(ox.Store.read_only(str(paths.store)), root / "digest"),
     )
     print(json.dumps(info))
+
+
+def _sorted_nquads_digest(store: Any, scratch: Path) -> str:
+    """SHA-256 of the store's N-Quads lines (run times left out), sorted by GNU sort on
+    disk: sorting 28.6M lines in Python's memory (10,000 documents) took over 12 GB."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    unsorted = scratch / "quads.nq"
+    with unsorted.open("w", encoding="utf-8") as fh:
+        for quad in store:
+            if quad.predicate.value not in RUN_TIMES:
+                fh.write(f"{quad}\n")
+    digest = hashlib.sha256()
+    with subprocess.Popen(["sort", "-S", "512M", "-T", str(scratch), str(unsorted)], stdout=subprocess.PIPE,
+                          env={**os.environ, "LC_ALL": "C"}) as sorting:
+        assert sorting.stdout is not None
+        for chunk in iter(lambda: sorting.stdout.read(1 << 20), b""):  # type: ignore[union-attr]
+            digest.update(chunk)
+    if sorting.returncode != 0:
+        raise RuntimeError(f"sort failed with {sorting.returncode}")
+    unsorted.unlink()
+    return digest.hexdigest()
 
 
 def result_name(size: int) -> str:
