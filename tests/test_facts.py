@@ -192,3 +192,12 @@ def test_a_report_in_traditional_characters_gives_the_same_facts_in_its_own_word
     assert award.roles == (("agent", "yuanshan"), ("participant", "miit"))
     assert award.quote == "遠山集團獲評工信部綠色工廠示範企業"
     assert award.detail == "工信部绿色工厂示范企业"  # the title as the rules read it: simplified
+
+
+def test_cue_words_are_found_longest_first_without_overlaps() -> None:
+    from tx_graph.facts import _finditer
+
+    text = "产业园区和产业,园区园区"
+    assert _finditer(["园区", "产业园区", "产业", ""], text) == [
+        (0, 4, "产业园区"), (5, 7, "产业"), (8, 10, "园区"), (10, 12, "园区")]
+    assert _finditer(["签约"], text) == []
