@@ -222,3 +222,14 @@ def test_a_pool_hands_out_the_longest_documents_first_and_answers_in_document_or
 
     docs = [ingest_text("标题\n" + "桐乡" * n, f"d{i}.txt") for i, n in enumerate([3, 900, 1, 40, 2000, 7])]
     assert list(_analyse_many(None, docs, _length_of, 2)) == [len(d.text) for d in docs]
+
+
+def test_an_analysis_is_written_as_asdict_would_write_it(prepared: Prepared) -> None:
+    from dataclasses import asdict
+
+    from tx_graph.cache import analyse_cached, plain
+
+    analyses, _ = analyse_cached(prepared.documents, prepared.extraction.lexicon, cache_dir=None)
+    for analysis in analyses:
+        assert json.dumps(plain(analysis), ensure_ascii=False) == json.dumps(asdict(analysis), ensure_ascii=False)
+    assert sum(len(a.mentions) for a in analyses) > 1000 and any(a.facts and a.proposals for a in analyses)
