@@ -87,7 +87,9 @@ def test_nlp_workers_die_with_parent() -> None:
         "import os, signal, threading, time\n"
         "from tx_graph import cache\n"
         "threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGKILL)).start()\n"
-        "list(cache._analyse_many(None, [1, 2, 3, 4], lambda nlp, doc: time.sleep(300), 2))\n"
+        "from tx_graph.ingest import ingest_text\n"
+        "docs = [ingest_text(f'标题\\n正文{i}', f'd{i}.txt') for i in range(4)]\n"
+        "list(cache._analyse_many(None, docs, lambda nlp, doc: time.sleep(300), 2))\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, env=ENV)
     out, _ = proc.communicate(timeout=120)  # returns once no process holds the pipe

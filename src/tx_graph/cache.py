@@ -295,14 +295,14 @@ def _analyse_in_worker(doc: Document) -> Analysis:
     return _POOL_ANALYSE(_POOL_NLP, doc)
 
 
-def _analyse_many(nlp: Any, docs: list[Any], analyse: Any, workers: int | None) -> Iterable[Analysis]:
+def _analyse_many(nlp: Any, docs: list[Document], analyse: Any, workers: int | None) -> Iterable[Analysis]:
     """Analyses in document order. The pipeline is built once and inherited by forked
     workers (building it per worker would cost the jieba dictionary load each time);
     where fork is not available the documents are analysed in this process."""
     import multiprocessing
 
     if workers is None:
-        characters = sum(len(getattr(doc, "text", "")) for doc in docs)
+        characters = sum(len(doc.text) for doc in docs)
         workers = default_workers() if characters >= MIN_CHARACTERS_PER_POOL else 1
     workers = min(workers, len(docs))
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
@@ -311,7 +311,7 @@ def _analyse_many(nlp: Any, docs: list[Any], analyse: Any, workers: int | None) 
     _POOL_NLP, _POOL_ANALYSE = nlp, analyse
     # the longest documents are handed out first, so that one long document started last
     # does not leave the other workers idle at the end (results are put back in order)
-    longest_first = sorted(range(len(docs)), key=lambda i: -len(getattr(docs[i], "text", "")))
+    longest_first = sorted(range(len(docs)), key=lambda i: -len(docs[i].text))
     try:
         with multiprocessing.get_context("fork").Pool(workers, _worker_start, (os.getpid(),)) as pool:
             # chunks of a few documents keep pickling overhead low while leaving the

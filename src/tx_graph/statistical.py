@@ -35,7 +35,7 @@ __all__ = ["DEFAULT_MODEL", "MODELS", "ModelSpan", "model_name", "model_rule", "
 MODELS = ("lac", "thulac", "none")
 DEFAULT_MODEL = "lac"
 MAX_TEXT = 300_000  # the model reads what the segmenter reads (tx_graph.segment.MAX_SEGMENT_CHARS)
-BLOCK_ROWS = 32  # sentences tagged together (bounds the block's arrays: 256 x 200 x 59 floats)
+BLOCK_ROWS = 32  # sentences tagged together (a block's arrays: 32 x 200 x 59 scores, back-pointers)
 MAX_CHARS = 200  # a longer stretch without sentence punctuation is cut (the model's context is a sentence)
 # the labels kept: names and proper nouns (persons are kept too: discovery reads them as context)
 LAC_LABELS = frozenset({"ORG", "LOC", "PER", "nz", "nw", "TIME"})
